@@ -1,0 +1,182 @@
+"""Optimal assignment of the whole cohort.
+
+Production path (`solve`): a sparse candidate graph (each mentee's best k mentors by score,
+plus every allowed choice of theirs; locks are fixed beforehand and use capacity) solved exactly
+as a min-cost flow with OR-Tools' SimpleMinCostFlow:
+
+    mentee --(cap 1, cost -(q + P))--> mentor --(cap residual capacity)--> sink
+    mentee --(cap 1, cost 0)---------------------------------------------> sink   (unmatched)
+
+q = round(score * SCALE) and P = round(unmatched_penalty * SCALE): integer costs, so the flow is
+exact for the scaled scores.  Maximising sum(q + P) over matched mentees equals maximising
+total score minus P per unmatched mentee; a large P makes cardinality come first.
+
+`solve_dense` (the test oracle; also used by the benchmark) scores every pair and runs
+scipy's linear_sum_assignment over capacity-expanded mentor columns. `solve_greedy` is a
+baseline for the benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from scipy.optimize import linear_sum_assignment
+
+from .explain import build_result
+from .scoring import Prepared, block_allowed_q, block_rows, prepare
+from .types import MatchResult, Problem, Settings
+
+
+@dataclass
+class Candidates:
+    e: np.ndarray  # mentee index (sorted by e, then m)
+    m: np.ndarray  # mentor index
+    q: np.ndarray  # int64 scaled score
+    rule_ok: np.ndarray  # per mentee: mentors left after hard rules
+    ok: np.ndarray  # per mentee: of those, mentors at or above min_score
+
+
+def candidates(p: Prepared, k: int | None = None) -> Candidates:
+    """Each free mentee's best k mentors with capacity left (ties: lower mentor id), plus choices."""
+    k = p.settings.k if k is None else k
+    n, nm = p.n, p.nm
+    full = np.flatnonzero(p.residual <= 0)
+    tiebreak = np.arange(nm) / (nm + 1.0)  # < 1 scaled unit: prefers lower ids among equal q
+    es, ms, qs = [], [], []
+    rule_ok = np.zeros(n, np.int64)
+    ok = np.zeros(n, np.int64)
+    step = block_rows(nm)
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        q, rok = block_allowed_q(p, slice(lo, hi))
+        rule_ok[lo:hi] = rok
+        fin = np.isfinite(q)
+        ok[lo:hi] = fin.sum(axis=1)
+        locked = p.locked_mentor[lo:hi] >= 0
+        if locked.any():
+            q[locked] = -np.inf
+        if full.size:
+            q[:, full] = -np.inf
+        if k >= nm:
+            r, c = np.nonzero(np.isfinite(q))
+        else:
+            key = q - tiebreak
+            top = np.argpartition(key, nm - k, axis=1)[:, nm - k:]
+            r = np.repeat(np.arange(hi - lo), k)
+            c = top.reshape(-1)
+            keep = np.isfinite(q[r, c])
+            r, c = r[keep], c[keep]
+            ch = p.choice[lo:hi].tocoo()
+            if ch.nnz:
+                chok = np.isfinite(q[ch.row, ch.col])
+                r = np.concatenate([r, ch.row[chok]])
+                c = np.concatenate([c, ch.col[chok]])
+        es.append(r + lo)
+        ms.append(c)
+        qs.append(q[r, c].astype(np.int64))
+    e = np.concatenate(es) if es else np.zeros(0, np.int64)
+    m = np.concatenate(ms) if ms else np.zeros(0, np.int64)
+    qv = np.concatenate(qs) if qs else np.zeros(0, np.int64)
+    key, first = np.unique(e.astype(np.int64) * nm + m, return_index=True)
+    return Candidates(e=(key // nm), m=(key % nm), q=qv[first], rule_ok=rule_ok, ok=ok)
+
+
+def flow_assign(p: Prepared, c: Candidates) -> np.ndarray:
+    """Min-cost flow over the candidate graph; returns mentor index per mentee (-1 unmatched)."""
+    n, nm = p.n, p.nm
+    assigned = p.locked_mentor.copy()
+    free = np.flatnonzero(assigned < 0)
+    if free.size == 0 or c.e.size == 0:
+        return assigned
+    sink = n + nm
+    gain = c.q + p.pen_q
+    use = gain >= 0  # a pair worth less than staying unmatched never helps
+    ce, cm, gain = c.e[use], c.m[use], gain[use]
+    mentors = np.flatnonzero(p.residual > 0)
+    tails = np.concatenate([ce, n + mentors, free]).astype(np.int32)
+    heads = np.concatenate([n + cm, np.full(mentors.size, sink), np.full(free.size, sink)]).astype(np.int32)
+    caps = np.concatenate([np.ones(ce.size, np.int64), p.residual[mentors], np.ones(free.size, np.int64)])
+    costs = np.concatenate([-gain, np.zeros(mentors.size + free.size, np.int64)])
+    f = min_cost_flow.SimpleMinCostFlow()
+    arcs = f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    supplies = np.zeros(n + nm + 1, np.int64)
+    supplies[free] = 1
+    supplies[sink] = -free.size
+    f.set_nodes_supplies(np.arange(n + nm + 1, dtype=np.int32), supplies)
+    status = f.solve()
+    if status != f.OPTIMAL:
+        raise RuntimeError(f"min cost flow failed with status {status}")
+    flows = f.flows(arcs[: ce.size])
+    hit = flows > 0
+    assigned[ce[hit]] = cm[hit]
+    return assigned
+
+
+def solve(problem: Problem, settings: Settings | None = None) -> MatchResult:
+    """Optimal pairs for the whole cohort (see module docstring); every pair carries its explanation."""
+    settings = settings or Settings()
+    t0 = time.perf_counter()
+    p = prepare(problem, settings)
+    c = candidates(p)
+    t1 = time.perf_counter()
+    assigned = flow_assign(p, c)
+    t2 = time.perf_counter()
+    stats = {"build_s": t1 - t0, "solve_s": t2 - t1, "candidates": float(c.e.size)}
+    res = build_result(p, assigned, "optimal", stats, c.rule_ok, c.ok, cand_q=(c.e, c.m, c.q))
+    return res
+
+
+def dense_q(p: Prepared) -> np.ndarray:
+    """Full mentees x mentors matrix of scaled scores, -inf where not allowed (tests, bench)."""
+    out = np.empty((p.n, p.nm))
+    step = block_rows(p.nm)
+    for lo in range(0, p.n, step):
+        hi = min(p.n, lo + step)
+        out[lo:hi] = block_allowed_q(p, slice(lo, hi))[0]
+    return out
+
+
+def solve_dense(problem: Problem, settings: Settings | None = None) -> MatchResult:
+    """Test oracle: linear_sum_assignment over every allowed pair and capacity-expanded columns."""
+    settings = settings or Settings()
+    t0 = time.perf_counter()
+    p = prepare(problem, settings)
+    Q = dense_q(p)
+    rule_ok = p.nm - np.diff(p.forbidden.indptr)
+    ok = np.isfinite(Q).sum(axis=1)
+    assigned = p.locked_mentor.copy()
+    free = np.flatnonzero(assigned < 0)
+    slots = np.repeat(np.arange(p.nm), np.maximum(p.residual, 0))
+    t1 = time.perf_counter()
+    if free.size and slots.size:
+        V = Q[np.ix_(free, slots)] + p.pen_q
+        allowed = np.isfinite(V) & (V >= 0)
+        V = np.where(allowed, V, 0.0)
+        rows, cols = linear_sum_assignment(V, maximize=True)
+        keep = allowed[rows, cols]
+        assigned[free[rows[keep]]] = slots[cols[keep]]
+    t2 = time.perf_counter()
+    return build_result(p, assigned, "dense", {"build_s": t1 - t0, "solve_s": t2 - t1}, rule_ok, ok)
+
+
+def solve_greedy(problem: Problem, settings: Settings | None = None) -> MatchResult:
+    """Baseline: take candidate pairs best score first while capacity lasts."""
+    settings = settings or Settings()
+    t0 = time.perf_counter()
+    p = prepare(problem, settings)
+    c = candidates(p)
+    t1 = time.perf_counter()
+    assigned = p.locked_mentor.copy()
+    left = p.residual.copy()
+    gain = c.q + p.pen_q
+    order = np.lexsort((c.m, c.e, -c.q))
+    for i in order[gain[order] >= 0].tolist():
+        e, m = int(c.e[i]), int(c.m[i])
+        if assigned[e] < 0 and left[m] > 0:
+            assigned[e] = m
+            left[m] -= 1
+    t2 = time.perf_counter()
+    return build_result(p, assigned, "greedy", {"build_s": t1 - t0, "solve_s": t2 - t1}, c.rule_ok, c.ok)

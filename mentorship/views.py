@@ -1,0 +1,56 @@
+"""Project-level pages: the role-aware home and the health endpoint."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import is_coordinator, is_hr_analyst
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the page where their daily work starts."""
+    user = request.user
+    if hasattr(user, "person"):
+        return redirect("programs:participant-home")
+    if is_coordinator(user):
+        return redirect("programs:coordinator-home")
+    if is_hr_analyst(user):
+        return redirect("reports:index")
+    return redirect("profiles:no-profile")
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness of the database and the broker. 503 if either is down; pages keep working."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    checks["broker"] = _broker_status()
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503)
+
+
+def _broker_status() -> str:
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return "not configured"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Shared set-up steps: a virtualenv with pinned dependencies and the vendored front-end assets.
+# Sourced by scripts/run.sh and scripts/test.sh. Safe to run again: every step is idempotent.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PYTHON_BIN="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+VENV="$ROOT/.venv"
+
+ensure_venv() {
+  local requirements="$1"
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating virtualenv with $PYTHON_BIN"
+    "$PYTHON_BIN" -m venv "$VENV"
+  fi
+  # Reinstall only when the requirements changed since the last install.
+  local stamp="$VENV/.installed-$(basename "$requirements")"
+  local digest
+  digest="$(cat requirements*.txt | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+    echo "==> installing Python packages from $requirements"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$digest" > "$stamp"
+  fi
+}
+
+ensure_assets() {
+  if [ ! -f static/vendor/bootstrap/bootstrap.min.css ] || [ package.json -nt static/vendor/bootstrap/bootstrap.min.css ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      echo "npm is needed to install the front-end assets (apt-get install nodejs npm)." >&2
+      exit 1
+    fi
+    echo "==> installing front-end assets (npm)"
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run --silent vendor
+  fi
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The first README command: set everything up on the embedded defaults and start the app.
+# SQLite file, console e-mail, Celery tasks run in-process. Running it twice is safe.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+
+export DEBUG="${DEBUG:-1}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+
+ensure_venv requirements.txt
+ensure_assets
+
+echo "==> migrating the database"
+.venv/bin/python manage.py migrate --noinput -v0
+echo "==> loading demo data (skipped when already loaded)"
+.venv/bin/python manage.py seed_demo --if-empty
+
+cat <<TXT
+
+  Mentorship is running at http://$HOST:$PORT/
+
+  Demo logins (password for all: ${DEMO_PASSWORD:-mentorship-demo}):
+    coordinator   coordinator@demo.gov
+    mentor        mentor@demo.gov
+    mentee        mentee@demo.gov
+    HR analyst    hr@demo.gov
+    back office   admin@demo.gov  (Django admin at /admin/)
+
+TXT
+exec .venv/bin/python manage.py runserver "$HOST:$PORT"
