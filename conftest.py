@@ -27,3 +27,99 @@ def _simple_static_storage(settings: object) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# --- Browser tests ----------------------------------------------------------------------------
+# Playwright drives the system Chromium (Debian's package); it never downloads a browser.
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+AXE_PATH = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    from pathlib import Path
+
+    executable = next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
+    if executable is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium is not installed; .ci/run installs it from Debian's packages.")
+        pytest.skip("Chromium is not installed (apt-get install chromium).")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that tests make
+    # around it are synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium_browser, live_server):
+    """A fresh browser context per test (its own cookies), pointed at the live server."""
+    context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium_browser, live_server):
+    """A small-screen page (a typical phone viewport, with touch)."""
+    context = chromium_browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core (installed from npm) on the current page; return serious/critical findings."""
+    page.add_script_tag(path=str(AXE_PATH))
+    results = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in results["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+@pytest.fixture
+def assert_accessible():
+    def check(page) -> None:
+        violations = axe_violations(page)
+        assert violations == [], f"axe-core found accessibility violations on {page.url}: {violations}"
+
+    return check
+
+
+def browser_login(page, email: str, password: str = "correct-horse-battery") -> None:
+    """Sign in through the real login form."""
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def login_in_browser():
+    return browser_login

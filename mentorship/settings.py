@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "common",
     # Project apps, left to right in dependency order: an app imports only from its left.
     "audit",
     "accounts",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "surveys",
     "reports",
     "notifications",
+    "demo",  # demo data only: depends on every app, nothing depends on it
 ]
 
 # Single sign-on is opt-in: SSO_PROVIDERS="openid_connect,saml" adds the allauth providers,

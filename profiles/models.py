@@ -43,10 +43,10 @@ class Department(models.Model):
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    def employed(self) -> "PersonQuerySet":
+    def employed(self) -> PersonQuerySet:
         return self.filter(separated_on__isnull=True)
 
-    def retirement_eligible_by(self, day: date) -> "PersonQuerySet":
+    def retirement_eligible_by(self, day: date) -> PersonQuerySet:
         return self.filter(retirement_eligible_on__lte=day)
 
 

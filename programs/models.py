@@ -40,11 +40,11 @@ class Program(models.Model):
 
 
 class CycleQuerySet(models.QuerySet["Cycle"]):
-    def running(self, on: date | None = None) -> "CycleQuerySet":
+    def running(self, on: date | None = None) -> CycleQuerySet:
         on = on or timezone.localdate()
         return self.filter(starts_on__lte=on, ends_on__gte=on)
 
-    def accepting_applications(self, on: date | None = None) -> "CycleQuerySet":
+    def accepting_applications(self, on: date | None = None) -> CycleQuerySet:
         on = on or timezone.localdate()
         return self.filter(applications_open_on__lte=on, applications_close_on__gte=on)
 
@@ -236,10 +236,10 @@ class Enrollment(models.Model):
 
 
 class MentorshipQuerySet(models.QuerySet["Mentorship"]):
-    def active(self) -> "MentorshipQuerySet":
+    def active(self) -> MentorshipQuerySet:
         return self.filter(status=Mentorship.Status.ACTIVE)
 
-    def for_person(self, person: Person | None) -> "MentorshipQuerySet":
+    def for_person(self, person: Person | None) -> MentorshipQuerySet:
         if person is None:
             return self.none()
         return self.filter(Q(mentor=person) | Q(mentee=person))

@@ -1,0 +1,1 @@
+"""Programs views, split by audience: participant.py (the portal) and coordinator.py."""
