@@ -6,7 +6,7 @@ block of mentees is filtered with one slice, and explanations can still name eac
 
 from __future__ import annotations
 
-from typing import Hashable, Mapping
+from collections.abc import Hashable, Mapping
 
 import numpy as np
 import scipy.sparse as sp

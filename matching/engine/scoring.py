@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Hashable
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -48,7 +48,7 @@ def tz_hours(value: str | float | int | None, reference: datetime) -> float:
         sign = -1.0 if m.group(1) == "-" else 1.0
         return sign * (int(m.group(2)) + int(m.group(3) or 0) / 60.0)
     try:
-        ref = reference if reference.tzinfo else reference.replace(tzinfo=timezone.utc)
+        ref = reference if reference.tzinfo else reference.replace(tzinfo=UTC)
         off = ref.astimezone(ZoneInfo(text)).utcoffset()
     except (ZoneInfoNotFoundError, ValueError):
         return math.nan
@@ -288,12 +288,12 @@ def block_scores(p: Prepared, rows: slice | np.ndarray) -> np.ndarray:
     S = np.asarray(G @ p.F if p.F.shape[0] else np.zeros((G.shape[0], p.nm)), dtype=np.float64)
     ke = p.ke[rows]
     if p.table is not None:
-        rows = p.table[ke]
+        ctx = p.table[ke]
     else:
         uk, inv = np.unique(ke, return_inverse=True)
         ec = tuple(a[uk] for a in p.e_cls)
-        rows = context_table(p.settings, ec, p.m_cls)[inv.reshape(-1)]
-    S += rows[:, p.km]
+        ctx = context_table(p.settings, ec, p.m_cls)[inv.reshape(-1)]
+    S += ctx[:, p.km]
     ch = p.choice[rows].tocoo()
     if ch.nnz:
         S[ch.row, ch.col] += ch.data

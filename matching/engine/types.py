@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from typing import Any, Hashable, Mapping
+from typing import Any
 
 PersonId = Hashable  # ints or strings; all ids of one problem must be mutually comparable
 
