@@ -385,6 +385,10 @@ class PairFlag(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-raised_at"]
