@@ -184,7 +184,7 @@ class MatchResult:
     objective: int  # what the solver maximised: sum(round(score*SCALE) + penalty) over non-locked pairs
     settings: Settings
     mode: str  # "optimal", "stable", "dense", "greedy"
-    stats: Mapping[str, float] = field(default_factory=dict)
+    stats: Mapping[str, float] = field(default_factory=dict, compare=False)  # timings: not part of equality
 
     def mentor_of(self, mentee_id: PersonId) -> PersonId | None:
         for p in self.pairs:
