@@ -20,6 +20,7 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -34,6 +35,7 @@ _UTC_RE = re.compile(r"^(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IG
 _TABLE_LIMIT = 8_000_000  # class x class context table cells kept whole; beyond, built per block
 
 
+@lru_cache(maxsize=4096)
 def tz_hours(value: str | float | int | None, reference: datetime) -> float:
     """UTC offset in hours of an IANA name, "UTC+5:30"-style text or a number; nan if unknown."""
     if value is None or value == "":
