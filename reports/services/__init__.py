@@ -1,0 +1,1 @@
+"""Writes of the reports app: roster import (roster.py) and exports (exports.py)."""
