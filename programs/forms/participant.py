@@ -47,7 +47,10 @@ class MenteeApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = mentee_goals(person.pk)
+        self.fields["goals"].queryset = goals = mentee_goals(person.pk)
+        if not goals.exists():
+            # Nothing to choose from: the page explains why, and submitting says so again.
+            del self.fields["goals"]
 
 
 class MentorApplicationForm(forms.Form):

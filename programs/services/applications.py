@@ -29,6 +29,15 @@ def program_open_to(person: Person) -> Q:
     )
 
 
+def application_window_error(cycle: Cycle) -> str | None:
+    today = timezone.localdate()
+    if today < cycle.applications_open_on:
+        return f"Applications for this cycle open on {date_format(cycle.applications_open_on, 'j F Y')}."
+    if today > cycle.applications_close_on:
+        return f"Applications for this cycle closed on {date_format(cycle.applications_close_on, 'j F Y')}."
+    return None
+
+
 def teachable_skill_count(person: Person) -> int:
     return person.skills.filter(will_teach=True).count()
 
@@ -50,15 +59,9 @@ def enrollment_apply(
     a mentor with no skill marked "willing to teach" must say they apply anyway
     (`without_teachable_skills=True`), because matching has nothing to match them on.
     """
-    today = timezone.localdate()
-    if today < cycle.applications_open_on:
-        raise ValidationError(
-            f"Applications for this cycle open on {date_format(cycle.applications_open_on, 'DATE_FORMAT')}."
-        )
-    if today > cycle.applications_close_on:
-        raise ValidationError(
-            f"Applications for this cycle closed on {date_format(cycle.applications_close_on, 'DATE_FORMAT')}."
-        )
+    closed = application_window_error(cycle)
+    if closed:
+        raise ValidationError(closed)
     if role not in Enrollment.Role.values:
         raise ValidationError("Choose to apply as a mentor or as a mentee.")
     if person.separated_on is not None:

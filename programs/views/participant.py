@@ -156,13 +156,7 @@ def apply(request: HttpRequest, cycle_pk: int, role: str) -> HttpResponse:
         else:
             messages.success(request, f"Your application to {cycle} as a {role} was sent. The coordinators will review it.")
             return redirect("programs:apply-list")
-    elif request.method == "GET" and not cycle.accepts_applications():
-        # Say so before anyone types anything; the service says it again on submit.
-        try:
-            applications.enrollment_apply(cycle=cycle, person=person, role=role)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    has_goals = role != Enrollment.Role.MENTEE or form.fields["goals"].queryset.exists()
+    has_goals = role != Enrollment.Role.MENTEE or "goals" in form.fields
     return render(
         request,
         "programs/participant/apply.html",
@@ -175,6 +169,8 @@ def apply(request: HttpRequest, cycle_pk: int, role: str) -> HttpResponse:
             "has_teachable": has_teachable,
             "has_goals": has_goals,
             "idp_url": _idp_url(),
+            # Said before anyone types anything; the service says it again on submit.
+            "window_error": None if form.is_bound else applications.application_window_error(cycle),
         },
     )
 
