@@ -1,0 +1,609 @@
+"""The mentorship program: a finished cycle, a running one and one open for applications.
+
+Cycles and their milestone events go through programs.services.cycles.cycle_create, so the demo
+has exactly the shape the coordinator pages create. Everything else (thousands of enrollments,
+pairs, meetings and RSVPs) is bulk-inserted; the services would send e-mail and signals for each.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, MeetingFormat
+from programs.models import (
+    RSVP,
+    Agreement,
+    Cycle,
+    Enrollment,
+    Event,
+    HelpRequest,
+    Meeting,
+    Mentorship,
+    PairFlag,
+    Program,
+)
+from programs.services.cycles import add_months, cycle_create
+
+from .content import (
+    DECLINE_NOTES,
+    ENDED_EARLY_REASONS,
+    EXPECTATIONS,
+    HELP_MESSAGES,
+    MEETING_NOTES,
+    MOTIVATIONS_MENTEE,
+    MOTIVATIONS_MENTOR,
+    PROGRESS_NOTES,
+)
+from .people import STAFF, Employee, Roster
+
+PROGRAM_SLUG = "department-mentorship"
+FULL_SIZE = 2200  # the default headcount; smaller demos scale the program down with it
+CADENCE_DAYS = {Agreement.Cadence.WEEKLY: 7, Agreement.Cadence.BIWEEKLY: 14, Agreement.Cadence.MONTHLY: 30}
+
+
+@dataclass
+class CycleBuild:
+    cycle: Cycle
+    events: dict[str, Event]
+    mentors: list[Employee] = field(default_factory=list)  # approved
+    mentees: list[Employee] = field(default_factory=list)  # approved
+    pairs: list[Mentorship] = field(default_factory=list)
+    enrollments: list[Enrollment] = field(default_factory=list)
+
+
+@dataclass
+class ProgramsBuild:
+    program: Program
+    past: CycleBuild
+    running: CycleBuild
+    upcoming: CycleBuild
+    social: Event
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _season(day: date) -> str:
+    name = (
+        "Winter",
+        "Winter",
+        "Spring",
+        "Spring",
+        "Spring",
+        "Summer",
+        "Summer",
+        "Summer",
+        "Fall",
+        "Fall",
+        "Fall",
+        "Winter",
+    )
+    year = day.year + 1 if day.month == 12 else day.year
+    return f"{name[day.month - 1]} {year}"
+
+
+def _scaled(n: int, people: int, minimum: int = 1) -> int:
+    return max(minimum, round(n * people / FULL_SIZE))
+
+
+def build_programs(*, rng: random.Random, roster: Roster, today: date) -> ProgramsBuild:
+    coordinator = roster.users["coordinator"]
+    program = Program.objects.create(
+        name="Department Mentorship Program",
+        slug=PROGRAM_SLUG,
+        scope=Program.Scope.DEPARTMENT,
+        description=(
+            "Six-month mentoring cycles open to every agency of the City of Fairhaven. Experienced staff "
+            "pass on what is not written down; newer staff get a guide outside their chain of command. "
+            "Each cycle opens with a kickoff, meets again at a midpoint keynote and ends with a celebration."
+        ),
+    )
+    program.coordinators.add(coordinator)
+
+    running_start = today - timedelta(days=60)
+    past_end = running_start - timedelta(days=35)
+    past_start = add_months(past_end, -6)
+    running_end = add_months(running_start, 6)
+    upcoming_start = running_end + timedelta(days=14)
+    where = {"location": "City Hall, Council Chambers", "video_url": "https://meet.demo.gov/mentorship"}
+
+    def new_cycle(starts_on: date, **dates: date) -> CycleBuild:
+        cycle = cycle_create(
+            program=program, name=_season(starts_on), starts_on=starts_on, by=coordinator, **dates, **where
+        )
+        events = {e.kind: e for e in cycle.events.all()}
+        return CycleBuild(cycle, events)
+
+    past = new_cycle(past_start, ends_on=past_end)
+    running = new_cycle(running_start, ends_on=running_end)
+    upcoming = new_cycle(
+        upcoming_start,
+        applications_open_on=today - timedelta(days=9),
+        applications_close_on=today + timedelta(days=40),
+        matching_on=today + timedelta(days=54),
+    )
+
+    people = len(roster.employees)
+    employed = roster.employed()
+    demo_mentor, demo_mentee = roster.demo["mentor"], roster.demo["mentee"]
+    staff_roles = {roster.demo["coordinator"].index, roster.demo["hr"].index}
+    mentor_pool = [e for e in employed if e.person.willing_to_mentor and e.index not in staff_roles]
+    mentee_pool = [
+        e
+        for e in employed
+        if e.tier == STAFF and e.goals and not e.person.willing_to_mentor and e.index not in staff_roles
+    ]
+
+    # Past cycle: people who were employed when it ended (some have left since: retention data).
+    past_mentees = [
+        e
+        for e in roster.employees
+        if e.tier == STAFF
+        and e.goals
+        and not e.person.willing_to_mentor
+        and e is not demo_mentee
+        and (e.employed or e.person.separated_on > past_end)
+        and e.person.hire_date < past_start - timedelta(days=60)
+        and e.index not in staff_roles
+    ]
+    past_mentors = [e for e in mentor_pool if e.person.hire_date < past_start and e is not demo_mentor] + [
+        e
+        for e in roster.employees
+        if not e.employed and e.tier == STAFF and e.years > 10 and e.person.separated_on > past_end
+    ]
+    rng.shuffle(past_mentees)
+    rng.shuffle(past_mentors)
+    n_past = _scaled(120, people, 6)
+    _pairs_for(rng, past, past_mentees[: n_past + n_past // 10], past_mentors[:n_past], set(), fixed=[])
+
+    # Running cycle: the demo pair plus ~150 others, none repeating a past pair.
+    banned = {(p.mentor_id, p.mentee_id) for p in past.pairs}
+    run_mentees = [e for e in mentee_pool if e is not demo_mentee]
+    run_mentors = [e for e in mentor_pool if e is not demo_mentor]
+    rng.shuffle(run_mentees)
+    rng.shuffle(run_mentors)
+    n_run = _scaled(155, people, 8)
+    _pairs_for(
+        rng,
+        running,
+        [demo_mentee] + run_mentees[:n_run],
+        [demo_mentor] + run_mentors[: int(n_run * 0.7)],
+        banned,
+        fixed=[(demo_mentee, demo_mentor)],
+    )
+
+    enrollments: list[Enrollment] = []
+    enrollments += _enrollments(rng, past, coordinator, extra=[], extra_mentors=[])
+    taken = {e.index for e in running.mentees + running.mentors}
+    extra = [e for e in run_mentees if e.index not in taken][: _scaled(30, people, 5)]
+    extra_mentors = [e for e in run_mentors if e.index not in taken][: _scaled(12, people, 3)]
+    enrollments += _enrollments(rng, running, coordinator, extra=extra, extra_mentors=extra_mentors)
+    enrollments += _upcoming_applications(rng, upcoming, mentee_pool, mentor_pool, roster, people, today)
+    Enrollment.objects.bulk_create(enrollments, batch_size=1000)
+    _enrollment_goals(roster, enrollments)
+
+    pairs = past.pairs + running.pairs
+    _finish_pairs(rng, past, today, ended_share=0.08)
+    _finish_pairs(rng, running, today, ended_share=0.04, protect=demo_mentee)
+    for pair in pairs:
+        pair.created_by = coordinator
+    Mentorship.objects.bulk_create(pairs, batch_size=1000)
+    Mentorship.objects.bulk_update([_backdate(p) for p in pairs], ["created_at"], batch_size=1000)
+
+    agreements, meetings = _agreements_and_meetings(rng, past, today, roster)
+    run_agreements, run_meetings = _agreements_and_meetings(rng, running, today, roster)
+    counts = {"meetings": len(meetings) + len(run_meetings), "agreements": len(agreements) + len(run_agreements)}
+    counts.update(_help_and_flags(rng, running, run_meetings, coordinator, today, demo_mentee))
+    counts["progress_notes"] = _progress(rng, past, running, today)
+    social = _events_and_rsvps(rng, program, past, running, upcoming, roster, today, coordinator, people)
+    counts["rsvps"] = RSVP.objects.filter(event__program=program).count()
+    counts.update(
+        enrollments=len(enrollments),
+        pairs_past=len(past.pairs),
+        pairs_running_active=sum(p.status == Mentorship.Status.ACTIVE for p in running.pairs),
+    )
+    return ProgramsBuild(program, past, running, upcoming, social, counts)
+
+
+def _mentor_score(rng: random.Random, mentor: Employee, mentee: Employee) -> float:
+    score = 0.0
+    for goal in mentee.goals:
+        if goal.skill_id:
+            level, teach = mentor.skills.get(goal.skill_id, (0, False))
+            if level >= 3:
+                score += 2 + teach + ((goal.target_level or 0) <= level)
+    if mentor.agency is not mentee.agency:
+        score += 0.5  # cross-agency pairs widen the mentee's network
+    return score + rng.random()
+
+
+def _pairs_for(
+    rng: random.Random,
+    build: CycleBuild,
+    mentees: list[Employee],
+    mentors: list[Employee],
+    banned: set[tuple[int, int]],
+    *,
+    fixed: list[tuple[Employee, Employee]],
+) -> None:
+    """Greedy matching with the hard rules: capacity, no reporting chain, no repeat pair."""
+    load = {m.index: 0 for m in mentors}
+    pairs: list[tuple[Employee, Employee]] = list(fixed)
+    for _mentee, mentor in fixed:
+        load[mentor.index] += 1
+    fixed_mentees = {mentee.index for mentee, _ in fixed}
+    for mentee in mentees:
+        if mentee.index in fixed_mentees:
+            continue
+        candidates = [
+            m
+            for m in mentors
+            if load[m.index] < m.person.mentor_capacity
+            and not m.related_to(mentee)
+            and (m.person.pk, mentee.person.pk) not in banned
+        ]
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda m: _mentor_score(rng, m, mentee))
+        load[best.index] += 1
+        pairs.append((mentee, best))
+    build.mentees = [mentee for mentee, _ in pairs]
+    build.mentors = [m for m in mentors if load[m.index] > 0]
+    build.pairs = [
+        Mentorship(
+            cycle=build.cycle,
+            mentor=mentor.person,
+            mentee=mentee.person,
+            source=Mentorship.Source.MATCHING if rng.random() < 0.9 else Mentorship.Source.MANUAL,
+            started_on=build.cycle.starts_on,
+        )
+        for mentee, mentor in pairs
+    ]
+
+
+def _applied_at(rng: random.Random, cycle: Cycle, latest: date | None = None) -> datetime:
+    last = min(cycle.applications_close_on, latest) if latest else cycle.applications_close_on
+    span = max(0, (last - cycle.applications_open_on).days)
+    return _at(
+        cycle.applications_open_on + timedelta(days=rng.randint(0, span)), rng.randint(8, 17), rng.randint(0, 59)
+    )
+
+
+def _enrollments(
+    rng: random.Random, build: CycleBuild, coordinator, *, extra: list[Employee], extra_mentors: list[Employee]
+) -> list[Enrollment]:
+    """Approved applications for everyone paired, and every other status among `extra`."""
+    cycle = build.cycle
+    decided = _at(cycle.matching_on - timedelta(days=3), 11)
+    rows: list[Enrollment] = []
+
+    def add(e: Employee, role: str, status: str, **more) -> None:
+        row = Enrollment(
+            cycle=cycle,
+            person=e.person,
+            role=role,
+            status=status,
+            applied_at=_applied_at(rng, cycle),
+            motivation=rng.choice(MOTIVATIONS_MENTOR if role == Enrollment.Role.MENTOR else MOTIVATIONS_MENTEE),
+            capacity=e.person.mentor_capacity if role == Enrollment.Role.MENTOR else None,
+            **more,
+        )
+        if status not in (Enrollment.Status.PENDING, Enrollment.Status.WITHDRAWN):
+            row.decided_at, row.decided_by = decided, coordinator
+        rows.append(row)
+
+    for e in build.mentees:
+        add(e, Enrollment.Role.MENTEE, Enrollment.Status.APPROVED)
+    for e in build.mentors:
+        add(e, Enrollment.Role.MENTOR, Enrollment.Status.APPROVED)
+    statuses = (
+        [Enrollment.Status.WAITLISTED] * 4
+        + [Enrollment.Status.DECLINED] * 2
+        + [Enrollment.Status.WITHDRAWN] * 2
+        + [Enrollment.Status.PENDING] * 2
+    )
+    for i, e in enumerate(extra):
+        status = statuses[i % len(statuses)]
+        add(e, Enrollment.Role.MENTEE, status, decision_note=rng.choice(DECLINE_NOTES) if status == "declined" else "")
+    for i, e in enumerate(extra_mentors):
+        add(e, Enrollment.Role.MENTOR, statuses[(i * 3) % len(statuses)])
+    build.enrollments = rows
+    return rows
+
+
+def _upcoming_applications(
+    rng: random.Random,
+    build: CycleBuild,
+    mentee_pool: list[Employee],
+    mentor_pool: list[Employee],
+    roster: Roster,
+    people: int,
+    today: date,
+) -> list[Enrollment]:
+    """Applications so far for the cycle that is open today. The demo mentee and mentor have not applied."""
+    cycle = build.cycle
+    skip = {roster.demo["mentee"].index, roster.demo["mentor"].index}
+    mentees = [e for e in mentee_pool if e.index not in skip]
+    mentors = [e for e in mentor_pool if e.index not in skip]
+    rows = []
+    for e in rng.sample(mentees, min(len(mentees), _scaled(48, people, 4))):
+        withdrawn = rng.random() < 0.06
+        rows.append(
+            Enrollment(
+                cycle=cycle,
+                person=e.person,
+                role=Enrollment.Role.MENTEE,
+                applied_at=_applied_at(rng, cycle, today),
+                status=Enrollment.Status.WITHDRAWN if withdrawn else Enrollment.Status.PENDING,
+                motivation=rng.choice(MOTIVATIONS_MENTEE),
+            )
+        )
+    for e in rng.sample(mentors, min(len(mentors), _scaled(26, people, 3))):
+        rows.append(
+            Enrollment(
+                cycle=cycle,
+                person=e.person,
+                role=Enrollment.Role.MENTOR,
+                applied_at=_applied_at(rng, cycle, today),
+                motivation=rng.choice(MOTIVATIONS_MENTOR),
+                capacity=e.person.mentor_capacity,
+            )
+        )
+    build.enrollments = rows
+    return rows
+
+
+def _enrollment_goals(roster: Roster, enrollments: list[Enrollment]) -> None:
+    """A mentee's application names the goals of their development plan."""
+    goals_of = {e.person.pk: e.goals for e in roster.employees if e.goals}
+    through = Enrollment.goals.through
+    through.objects.bulk_create(
+        [
+            through(enrollment_id=row.pk, developmentgoal_id=goal.pk)
+            for row in enrollments
+            if row.role == Enrollment.Role.MENTEE
+            for goal in goals_of.get(row.person.pk, [])
+        ],
+        batch_size=2000,
+    )
+
+
+def _finish_pairs(
+    rng: random.Random, build: CycleBuild, today: date, *, ended_share: float, protect: Employee | None = None
+) -> None:
+    cycle = build.cycle
+    finished = cycle.ends_on < today
+    for pair in build.pairs:
+        if protect is not None and pair.mentee is protect.person:
+            continue
+        if rng.random() < ended_share:
+            last = min(today, cycle.ends_on) - timedelta(days=7)
+            pair.status = Mentorship.Status.ENDED
+            pair.ended_on = cycle.starts_on + timedelta(days=rng.randint(21, max(22, (last - cycle.starts_on).days)))
+            pair.end_reason = rng.choice(ENDED_EARLY_REASONS)
+        elif finished:
+            pair.status, pair.ended_on = Mentorship.Status.COMPLETED, cycle.ends_on
+
+
+def _backdate(pair: Mentorship) -> Mentorship:
+    pair.created_at = _at(pair.cycle.matching_on, 12)
+    return pair
+
+
+def _agreements_and_meetings(
+    rng: random.Random, build: CycleBuild, today: date, roster: Roster
+) -> tuple[list[Agreement], list[Meeting]]:
+    demo_mentee = roster.demo["mentee"].person
+    goals_by_person = {e.person.pk: e.goals for e in build.mentees}
+    agreements: list[Agreement] = []
+    agreement_goals: list[tuple[Agreement, DevelopmentGoal]] = []
+    meetings: list[Meeting] = []
+    meeting_goals: list[tuple[Meeting, DevelopmentGoal]] = []
+    running = build.cycle.ends_on >= today
+    for pair in build.pairs:
+        goals = [g for g in goals_by_person.get(pair.mentee.pk, []) if g.pk][:2]
+        formats = [f for f in pair.mentee.meeting_formats if f in pair.mentor.meeting_formats] or [MeetingFormat.VIDEO]
+        fmt = rng.choice(formats)
+        cadence = rng.choices(list(CADENCE_DAYS), (1, 5, 2))[0]
+        silent = running and pair.mentee is not demo_mentee and rng.random() < 0.08
+        if not running or pair.mentee is demo_mentee or rng.random() < 0.9:
+            signed = _at(pair.started_on + timedelta(days=rng.randint(3, 12)), 16)
+            agreement = Agreement(
+                mentorship=pair,
+                cadence=cadence,
+                meeting_format=fmt,
+                expectations=rng.choice(EXPECTATIONS),
+                mentor_agreed_at=signed,
+                mentee_agreed_at=signed if rng.random() < 0.93 or not running else None,
+            )
+            agreements.append(agreement)
+            agreement_goals += [(agreement, g) for g in goals]
+        end = pair.ended_on or min(build.cycle.ends_on, today + timedelta(days=30))
+        day = pair.started_on + timedelta(days=rng.randint(5, 12))
+        scheduled_ahead = 0
+        while day <= end:
+            if silent and day > today - timedelta(days=45):
+                break
+            when = _at(day, rng.randint(9, 16), rng.choice((0, 30)))
+            if day < today:
+                status = Meeting.Status.CANCELLED if rng.random() < 0.08 else Meeting.Status.HELD
+            else:
+                status, scheduled_ahead = Meeting.Status.SCHEDULED, scheduled_ahead + 1
+            held = status == Meeting.Status.HELD
+            meeting = Meeting(
+                mentorship=pair,
+                scheduled_at=when,
+                meeting_format=fmt,
+                status=status,
+                duration_minutes=rng.choice((30, 45, 60, 60, 90)),
+                private_notes=rng.choice(MEETING_NOTES) if held and rng.random() < 0.75 else "",
+                logged_by=(pair.mentee if rng.random() < 0.5 else pair.mentor) if held else None,
+            )
+            meetings.append(meeting)
+            if held and goals and rng.random() < 0.5:
+                meeting_goals.append((meeting, rng.choice(goals)))
+            if scheduled_ahead >= 2:
+                break
+            day += timedelta(days=CADENCE_DAYS[cadence] + rng.randint(-2, 3))
+    Agreement.objects.bulk_create(agreements, batch_size=1000)
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    AGoal, MGoal = Agreement.goals.through, Meeting.goals_touched.through
+    AGoal.objects.bulk_create(
+        [AGoal(agreement_id=a.pk, developmentgoal_id=g.pk) for a, g in agreement_goals], batch_size=2000
+    )
+    MGoal.objects.bulk_create(
+        [MGoal(meeting_id=m.pk, developmentgoal_id=g.pk) for m, g in meeting_goals], batch_size=2000
+    )
+    return agreements, meetings
+
+
+def _help_and_flags(
+    rng: random.Random, build: CycleBuild, meetings: list[Meeting], coordinator, today: date, demo_mentee: Employee
+) -> dict[str, int]:
+    """Open pairs that need the coordinator: help requests, rematch asks, pairs gone quiet."""
+    active = [p for p in build.pairs if p.status == Mentorship.Status.ACTIVE and p.mentee is not demo_mentee.person]
+    last_held: dict[int, datetime] = {}
+    for m in meetings:
+        if m.status == Meeting.Status.HELD:
+            last_held[m.mentorship_id] = max(m.scheduled_at, last_held.get(m.mentorship_id, m.scheduled_at))
+    quiet_since = _at(today - timedelta(days=45), 0)
+    flags = [
+        PairFlag(mentorship=p, reason=PairFlag.Reason.NO_MEETINGS, detail="No meeting logged in the last 45 days.")
+        for p in active
+        if last_held.get(p.pk, quiet_since) <= quiet_since
+    ]
+    requests = []
+    asking = rng.sample(active, min(len(active), len(HELP_MESSAGES)))
+    for i, (pair, (kind, message)) in enumerate(zip(asking, HELP_MESSAGES, strict=False)):
+        request = HelpRequest(mentorship=pair, requested_by=pair.mentee, kind=kind, message=message)
+        if i == 0:  # one already handled, to show a resolution
+            request.resolved_at, request.resolved_by = _at(today - timedelta(days=5), 14), coordinator
+            request.resolution = "Moved the pair to monthly phone check-ins until storm season ends."
+        else:
+            reason = PairFlag.Reason.REMATCH if kind == "rematch" else PairFlag.Reason.HELP
+            if not any(f.mentorship is pair and f.reason == reason for f in flags):
+                flags.append(PairFlag(mentorship=pair, reason=reason, detail=message[:120]))
+        requests.append(request)
+    HelpRequest.objects.bulk_create(requests)
+    PairFlag.objects.bulk_create(flags)
+    return {"help_requests": len(requests), "flags": len(flags)}
+
+
+def _progress(rng: random.Random, past: CycleBuild, running: CycleBuild, today: date) -> int:
+    """Progress notes on running mentees' goals, and goals reached by last cycle's mentees."""
+    notes: list[GoalProgressNote] = []
+    mentor_of = {p.mentee.pk: p.mentor for p in running.pairs}
+    for e in running.mentees:
+        for goal in e.goals:
+            if rng.random() < 0.45:
+                for _ in range(rng.randint(1, 2)):
+                    author = e.person if rng.random() < 0.75 else mentor_of.get(e.person.pk, e.person)
+                    notes.append(GoalProgressNote(goal=goal, author=author, text=rng.choice(PROGRESS_NOTES)))
+    GoalProgressNote.objects.bulk_create(notes, batch_size=2000)
+    span = max(1, (today - running.cycle.starts_on).days)
+    for note in notes:
+        note.created_at = _at(running.cycle.starts_on + timedelta(days=rng.randint(1, span)), 17)
+    GoalProgressNote.objects.bulk_update(notes, ["created_at"], batch_size=2000)
+
+    achieved = []
+    for e in past.mentees:
+        for goal in e.goals:
+            if rng.random() < 0.4:
+                goal.status = GoalStatus.ACHIEVED
+                goal.achieved_on = past.cycle.ends_on - timedelta(days=rng.randint(0, 60))
+                achieved.append(goal)
+    DevelopmentGoal.objects.bulk_update(achieved, ["status", "achieved_on"], batch_size=2000)
+    return len(notes)
+
+
+def _events_and_rsvps(
+    rng: random.Random,
+    program: Program,
+    past: CycleBuild,
+    running: CycleBuild,
+    upcoming: CycleBuild,
+    roster: Roster,
+    today: date,
+    coordinator,
+    people: int,
+) -> Event:
+    demo_mentee = roster.demo["mentee"]
+    rsvps: list[RSVP] = []
+
+    def reply(event: Event, e: Employee, status: str, *, attended: bool | None = None, guests: int = 0) -> None:
+        before = min(event.starts_at, _at(today, 8)) - timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 9))
+        rsvps.append(
+            RSVP(event=event, person=e.person, status=status, attended=attended, guests=guests, responded_at=before)
+        )
+
+    def milestones(build: CycleBuild, going_share: float) -> None:
+        participants = build.mentees + build.mentors
+        for kind, event in build.events.items():
+            held = event.starts_at.date() < today
+            share = going_share if held or event.starts_at.date() < today + timedelta(days=45) else 0.3
+            for e in participants:
+                if e is demo_mentee and not (held and kind == Event.Kind.KICKOFF):
+                    continue  # the demo mentee RSVPs by hand; only last kickoff is on record
+                r = rng.random()
+                if e is demo_mentee or r < share:
+                    reply(
+                        event,
+                        e,
+                        RSVP.Status.GOING,
+                        attended=(e is demo_mentee or rng.random() < 0.86) if held else None,
+                    )
+                elif r < share + 0.1:
+                    reply(event, e, RSVP.Status.NOT_GOING)
+
+    milestones(past, 0.8)
+    milestones(running, 0.75)
+
+    # The upcoming kickoff: a few returning mentors already said yes. Not the demo logins.
+    kickoff = upcoming.events[Event.Kind.KICKOFF]
+    demo = {e.index for e in roster.demo.values()}
+    early = [e for e in running.mentors if e.index not in demo]
+    for e in rng.sample(early, min(len(early), _scaled(15, people, 2))):
+        reply(kickoff, e, RSVP.Status.GOING)
+
+    # A capacity-limited networking social open to alumni with a guest each: it fills and waitlists.
+    capacity = _scaled(40, people, 8)
+    social_day = today + timedelta(days=16)
+    social = Event.objects.create(
+        program=program,
+        cycle=running.cycle,
+        kind=Event.Kind.SOCIAL,
+        title=f"Mentoring social – {running.cycle.name}",
+        description="Drinks and short talks from two alumni pairs. Bring a colleague who might want a mentor.",
+        starts_at=_at(social_day, 17, 30),
+        ends_at=_at(social_day, 19, 30),
+        location="Riverside Park Pavilion",
+        capacity=capacity,
+        open_to_alumni=True,
+        guests_per_person=1,
+    )
+    alumni = [e for e in past.mentees + past.mentors if e.employed]
+    crowd = [e for e in running.mentees + running.mentors + alumni if e is not demo_mentee]
+    seen: set[int] = set()
+    seats = waitlisted = 0
+    for e in rng.sample(crowd, len(crowd)):
+        if e.index in seen:
+            continue
+        seen.add(e.index)
+        guests = 1 if rng.random() < 0.3 else 0
+        if seats + 1 + guests <= capacity:
+            seats += 1 + guests
+            reply(social, e, RSVP.Status.GOING, guests=guests)
+        elif waitlisted < _scaled(9, people, 3):
+            waitlisted += 1
+            reply(social, e, RSVP.Status.WAITLIST, guests=guests)
+        else:
+            break
+    RSVP.objects.bulk_create(rsvps, batch_size=2000)
+    return social
