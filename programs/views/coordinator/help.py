@@ -1,0 +1,64 @@
+"""Open help requests and at-risk flags of a cycle, and resolving them with a note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.roles import coordinator_required
+from programs.forms.coordinator import ResolveForm
+from programs.selectors import coordinator as selectors
+from programs.services.help import help_request_resolve as resolve_help_request
+from programs.services.help import pair_flag_resolve
+from programs.views.coordinator._access import cycle_for, flag_for, help_request_for
+
+
+@coordinator_required
+def cycle_help(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = cycle_for(request, pk)
+    context = {
+        "cycle": cycle,
+        "help_requests": list(selectors.open_help_requests(cycle=cycle)),
+        "flags": list(selectors.open_flags(cycle=cycle)),
+        "form": ResolveForm(),
+    }
+    return render(request, "programs/coordinator/help.html", context)
+
+
+def _resolve(request: HttpRequest, obj: object, resolve: Callable[..., object], cycle_id: int) -> HttpResponse:
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            resolve(by=request.user, resolution=form.cleaned_data["resolution"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Resolved: {obj}.")
+    else:
+        messages.error(request, "Nothing was resolved: say what was done.")
+    return redirect(reverse("programs:cycle-help", args=[cycle_id]))
+
+
+@require_POST
+@coordinator_required
+def help_request_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = help_request_for(request, pk)
+    return _resolve(
+        request,
+        help_request,
+        lambda **kw: resolve_help_request(help_request=help_request, **kw),
+        help_request.mentorship.cycle_id,
+    )
+
+
+@require_POST
+@coordinator_required
+def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = flag_for(request, pk)
+    return _resolve(request, flag, lambda **kw: pair_flag_resolve(flag=flag, **kw), flag.mentorship.cycle_id)
