@@ -8,7 +8,9 @@ generated cohort and the interpreter) belongs to that size alone. Timings cover 
 end: build_s = prepare + scoring + candidate graph, solve_s = min-cost flow, explain_s =
 explanations and unmatched reasons. gap_dense compares with the exact optimum over every pair
 (scipy linear_sum_assignment over capacity-expanded columns) where that fits (<= --dense-max
-mentees); gap_greedy is how much better the optimum is than taking best pairs first.
+mentees); gap_greedy is how much better the optimum is than taking best pairs first; stable_s and
+gap_stable are the same for stable mode (deferred acceptance), and blocking_in_optimal counts the
+optimal result's blocking pairs.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ DEFAULT_SIZES = "1000x500,5000x2500,10000x5000,20000x10000"
 
 
 def run_one(n: int, m: int, seed: int, k: int, dense_max: int, min_score: float, penalty: float) -> str:
-    from matching.engine import Settings, solve, solve_dense, solve_greedy
+    from matching.engine import Settings, blocking_pairs, solve, solve_dense, solve_greedy, solve_stable
     from matching.engine.synthetic import cohort
 
     t = time.perf_counter()
@@ -42,6 +44,11 @@ def run_one(n: int, m: int, seed: int, k: int, dense_max: int, min_score: float,
     opt = result.objective
     greedy = solve_greedy(problem, settings).objective
     gap_greedy = f"{100 * (opt - greedy) / opt:.2f}%" if opt else "n/a"
+    t = time.perf_counter()
+    stable = solve_stable(problem, settings)
+    stable_s = time.perf_counter() - t
+    gap_stable = f"{100 * (opt - stable.objective) / opt:.2f}%" if opt else "n/a"
+    blocking = len(blocking_pairs(problem, result))
     if n <= dense_max:
         t = time.perf_counter()
         dense = solve_dense(problem, settings).objective
@@ -53,7 +60,8 @@ def run_one(n: int, m: int, seed: int, k: int, dense_max: int, min_score: float,
             f"solve_s={st['solve_s']:.2f} explain_s={st['explain_s']:.2f} total_s={total_s:.2f} "
             f"peak_mb={peak_mb:.0f} candidates={int(st['candidates'])} score={result.total_score:.1f} "
             f"matched={len(result.pairs)} unmatched={len(result.unmatched)} gap_dense={gap_dense} "
-            f"gap_greedy={gap_greedy}")
+            f"gap_greedy={gap_greedy} stable_s={stable_s:.2f} gap_stable={gap_stable} "
+            f"blocking_in_optimal={blocking}")
 
 
 def main() -> None:

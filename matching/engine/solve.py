@@ -104,7 +104,10 @@ def flow_assign(p: Prepared, c: Candidates) -> tuple[np.ndarray, np.ndarray]:
     if free.size == 0 or c.e.size == 0:
         return assigned, q_of
     sink = n + nm
-    gain = c.q + p.pen_q
+    # Any penalty above the largest possible total score already puts cardinality first, so a
+    # huge one is capped there: same optimum, and costs stay far inside OR-Tools' int64 range.
+    top = int(np.abs(c.q).max()) if c.q.size else 0
+    gain = c.q + min(p.pen_q, (top + 1) * (free.size + 1))
     use = gain >= 0  # a pair worth less than staying unmatched never helps
     ce, cm, cq, gain = c.e[use], c.m[use], c.q[use], gain[use]
     mentors = np.flatnonzero(p.residual > 0)
