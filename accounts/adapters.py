@@ -1,9 +1,20 @@
+"""allauth hooks: who may sign up, how failed logins are counted, and how SSO logins find
+their account.
+
+Linking a login to its employee record (profiles.Person) happens in profiles.signals, which
+listens to the signals sent here and by allauth; accounts never imports profiles' models.
+"""
+
 from __future__ import annotations
+
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+
+from accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,6 +23,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.ACCOUNT_ALLOW_SIGNUPS)
 
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        # allauth passes the address as "email", but django-axes reads the username from the
+        # key named by AXES_USERNAME_FORM_FIELD ("login"). Without this copy axes records every
+        # failure under an empty username, so five typos anywhere behind one office NAT would
+        # lock everybody there out, while a single account would never lock on its own.
+        email = credentials.get("email")
+        if email and "login" not in credentials:
+            credentials = {**credentials, "login": str(email).strip().lower()}
+        return super().authenticate(request, **credentials)
+
+
+def sso_email(sociallogin: Any) -> str:
+    """The address the identity provider asserted for this login ('' if none)."""
+    for address in getattr(sociallogin, "email_addresses", None) or []:
+        if address.email and address.verified:
+            return address.email.strip().lower()
+    email = getattr(sociallogin.user, "email", "") or ""
+    return email.strip().lower()
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on may create accounts even when open sign-up is off: the identity
@@ -19,3 +49,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: object) -> bool:
         return True
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        """A first SSO login for someone who already has a login (say, from an invitation)
+        attaches to that login instead of failing on the duplicate e-mail address.
+
+        Only the department's own identity providers are configured (docs/sso.md), so the
+        address they assert is trusted to belong to the employee.
+        """
+        if sociallogin.is_existing:
+            return
+        email = sso_email(sociallogin)
+        if not email:
+            return
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is not None:
+            sociallogin.connect(request, user)

@@ -1,2 +1,66 @@
+from __future__ import annotations
 
-# Register your models here.
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils import timezone
+
+from accounts.models import Invitation, User
+
+
+class EmailUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class EmailUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Logins are e-mail addresses; the two role flags sit next to the usual permissions."""
+
+    form = EmailUserChangeForm
+    add_form = EmailUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_coordinator", "is_hr_analyst", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_coordinator", "is_hr_analyst", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        ("Roles", {"fields": ("is_coordinator", "is_hr_analyst")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
+        ("Roles", {"fields": ("is_coordinator", "is_hr_analyst")}),
+    )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-mostly: invitations are sent from the People page, where the token is e-mailed."""
+
+    list_display = ["email", "invited_by", "created_at", "expires_at", "accepted_at", "state"]
+    list_filter = [("accepted_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["email", "invited_by__email"]
+    list_select_related = ["invited_by"]
+    autocomplete_fields = ["invited_by"]
+    readonly_fields = ["email", "token_hash", "invited_by", "created_at", "accepted_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: object) -> bool:
+        # A token made here could never be e-mailed: only its hash would exist.
+        return False
+
+    @admin.display(description="state")
+    def state(self, invitation: Invitation) -> str:
+        if invitation.accepted_at:
+            return "accepted"
+        return "expired" if invitation.expires_at <= timezone.now() else "pending"

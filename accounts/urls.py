@@ -1,7 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from accounts import views  # noqa: F401
+from accounts import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("invite/", views.invite, name="invite"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
+]

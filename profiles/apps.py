@@ -2,5 +2,8 @@ from django.apps import AppConfig
 
 
 class ProfilesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'profiles'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "profiles"
+
+    def ready(self) -> None:
+        from profiles import signals  # noqa: F401 - connects the receivers

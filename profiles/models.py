@@ -64,6 +64,7 @@ class Person(models.Model):
     grade = models.CharField(max_length=20, blank=True, help_text="Pay grade or band, for reports.")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="people")
     office_location = models.CharField(max_length=120, blank=True)
+    phone = models.CharField("work phone", max_length=40, blank=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
     supervisor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"

@@ -1,8 +1,283 @@
+"""People pages: my profile, skills and development plan; person cards and the expertise
+directory; and, for coordinators, the roster and the skills catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import coordinator_required, is_coordinator
+from profiles import selectors, services
+from profiles.forms import (
+    DirectoryForm,
+    GoalForm,
+    GoalNoteForm,
+    PeopleSearchForm,
+    PersonSkillFormSet,
+    ProfileForm,
+    SkillCategoryForm,
+    SkillForm,
+)
+from profiles.models import DevelopmentGoal, Person, PersonSkill, Skill, SkillCategory
+
+DIRECTORY_PAGE_SIZE = 20
+PEOPLE_PAGE_SIZE = 50
 
 
 @login_required
-def no_profile(request):
+def no_profile(request: HttpRequest) -> HttpResponse:
     """A login without an employee record (e.g. a fresh SSO account) sees what to do next."""
     return render(request, "profiles/no_profile.html")
+
+
+def person_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages about 'my' record: a login without one is sent to the page that explains why."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person = selectors.person_of(request.user)
+        if person is None:
+            return redirect("profiles:no-profile")
+        return view(request, person, *args, **kwargs)
+
+    return wrapped
+
+
+def _can_browse_people(user: Any) -> bool:
+    return selectors.person_of(user) is not None or is_coordinator(user)
+
+
+# --- My profile ----------------------------------------------------------------------------------
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, person: Person) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your profile is saved.")
+            return redirect("profiles:profile-edit")
+        messages.error(request, "Your profile was not saved. Check the fields marked below.")
+    return render(request, "profiles/profile_edit.html", {"form": form, "person": person})
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def skills(request: HttpRequest, person: Person) -> HttpResponse:
+    queryset = PersonSkill.objects.filter(person=person).select_related("skill").order_by("skill__name")
+    formset = PersonSkillFormSet(request.POST or None, instance=person, queryset=queryset, prefix="skills")
+    if request.method == "POST":
+        if formset.is_valid():
+            entries = [services.SkillEntry(skill=s, level=lvl, will_teach=t) for s, lvl, t in formset.entries()]
+            try:
+                services.person_skills_set(person=person, entries=entries)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Your skills are saved.")
+                return redirect("profiles:skills")
+        else:
+            messages.error(request, "Your skills were not saved. Check the rows marked below.")
+    return render(request, "profiles/skills.html", {"formset": formset, "person": person})
+
+
+# --- Development plan ----------------------------------------------------------------------------
+
+
+@person_required
+def idp(request: HttpRequest, person: Person) -> HttpResponse:
+    goals = selectors.goals_of(person=person)
+    return render(request, "profiles/idp.html", {"goals": goals, "person": person})
+
+
+def _own_goal(person: Person, pk: int) -> DevelopmentGoal:
+    return get_object_or_404(DevelopmentGoal.objects.select_related("skill"), pk=pk, person=person)
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, person: Person) -> HttpResponse:
+    form = GoalForm(request.POST or None, instance=DevelopmentGoal(person=person))
+    if request.method == "POST" and form.is_valid():
+        goal = form.save()
+        messages.success(request, f"Goal added: {goal.label}.")
+        return redirect("profiles:idp")
+    return render(request, "profiles/goal_form.html", {"form": form, "goal": None})
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    goal = _own_goal(person, pk)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        goal = form.save()
+        messages.success(request, f"Goal saved: {goal.label}.")
+        return redirect("profiles:idp")
+    return render(request, "profiles/goal_form.html", {"form": form, "goal": goal})
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def goal_delete(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    goal = _own_goal(person, pk)
+    if request.method == "POST":
+        label = goal.label
+        goal.delete()
+        messages.success(request, f"Goal deleted: {label}.")
+        return redirect("profiles:idp")
+    return render(request, "profiles/goal_confirm_delete.html", {"goal": goal})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(DevelopmentGoal.objects.select_related("skill", "person"), pk=pk)
+    if not selectors.can_use_goal_notes(user=request.user, goal=goal):
+        # Not "forbidden": saying the goal exists would already tell too much.
+        raise Http404("No such goal.")
+    viewer = selectors.person_of(request.user)
+    form = GoalNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_note_add(goal=goal, author=viewer, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error("text", error)
+        else:
+            messages.success(request, "Note added.")
+            return redirect("profiles:goal-notes", pk=goal.pk)
+    context = {
+        "goal": goal,
+        "notes": selectors.goal_notes(goal=goal),
+        "form": form,
+        "is_owner": viewer is not None and viewer.pk == goal.person_id,
+    }
+    return render(request, "profiles/goal_notes.html", context)
+
+
+# --- Cards and the expertise directory -----------------------------------------------------------
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _can_browse_people(request.user):
+        raise PermissionDenied
+    try:
+        person = selectors.person_card(pk=pk)
+    except Person.DoesNotExist as missing:
+        raise Http404("No such person.") from missing
+    viewer = selectors.person_of(request.user)
+    context = {"person": person, "is_me": viewer is not None and viewer.pk == person.pk}
+    return render(request, "profiles/person_detail.html", context)
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    if not _can_browse_people(request.user):
+        raise PermissionDenied
+    form = DirectoryForm(request.GET or None)
+    filters = selectors.DirectoryFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.DirectoryFilters(
+            skill=data["skill"],
+            min_level=data["min_level"],
+            department=data["department"],
+            location=data["location"].strip(),
+            willing_to_mentor=data["willing_to_mentor"],
+            query=data["query"].strip(),
+        )
+    page = Paginator(selectors.directory_search(filters=filters), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/directory.html",
+        {"form": form, "page": page, "searched": form.is_bound, "querystring": _querystring_without_page(request)},
+    )
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Coordinator: roster and skills catalogue ----------------------------------------------------
+
+
+@coordinator_required
+def people(request: HttpRequest) -> HttpResponse:
+    form = PeopleSearchForm(request.GET or None)
+    query, department, login = "", None, ""
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        department = form.cleaned_data["department"]
+        login = form.cleaned_data["login"]
+    roster = selectors.people_for_coordinator(query=query, department=department, login=login)
+    page = Paginator(roster, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/people.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": _querystring_without_page(request),
+            "full_path": request.get_full_path(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@coordinator_required
+def skill_catalogue(request: HttpRequest) -> HttpResponse:
+    return render(request, "profiles/skill_catalogue.html", {"categories": selectors.skill_catalogue()})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    category = get_object_or_404(SkillCategory, pk=pk) if pk else None
+    form = SkillCategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        category = form.save()
+        messages.success(request, f"Category saved: {category.name}.")
+        return redirect("profiles:skill-catalogue")
+    return render(request, "profiles/catalogue_form.html", {"form": form, "object": category, "kind": "category"})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def skill_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    skill = get_object_or_404(Skill, pk=pk) if pk else None
+    initial = {"category": request.GET.get("category")} if skill is None and request.GET.get("category", "").isdigit() else None
+    form = SkillForm(request.POST or None, instance=skill, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        skill = form.save()
+        messages.success(request, f"Skill saved: {skill.name}.")
+        return redirect("profiles:skill-catalogue")
+    return render(request, "profiles/catalogue_form.html", {"form": form, "object": skill, "kind": "skill"})
+
+
+@coordinator_required
+@require_POST
+def skill_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    skill = get_object_or_404(Skill, pk=pk)
+    try:
+        services.skill_delete(skill=skill, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Skill deleted: {skill.name}.")
+    return redirect("profiles:skill-catalogue")
