@@ -303,11 +303,24 @@ def _enrollments(
         add(e, Enrollment.Role.MENTEE, Enrollment.Status.APPROVED)
     for e in build.mentors:
         add(e, Enrollment.Role.MENTOR, Enrollment.Status.APPROVED)
+    # Interleaved, so even a small demo shows every status: late applicants are still pending.
+    waitlisted, declined, withdrawn, pending = (
+        Enrollment.Status.WAITLISTED,
+        Enrollment.Status.DECLINED,
+        Enrollment.Status.WITHDRAWN,
+        Enrollment.Status.PENDING,
+    )
     statuses = (
-        [Enrollment.Status.WAITLISTED] * 4
-        + [Enrollment.Status.DECLINED] * 2
-        + [Enrollment.Status.WITHDRAWN] * 2
-        + [Enrollment.Status.PENDING] * 2
+        waitlisted,
+        declined,
+        withdrawn,
+        pending,
+        waitlisted,
+        waitlisted,
+        declined,
+        withdrawn,
+        pending,
+        waitlisted,
     )
     for i, e in enumerate(extra):
         status = statuses[i % len(statuses)]

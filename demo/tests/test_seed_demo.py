@@ -1,0 +1,251 @@
+"""seed_demo on the test database: determinism, the invariants a demo must never break, logins."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from demo.content import SKILLS
+from demo.people import login_email
+from demo.programs import PROGRAM_SLUG
+from demo.services import demo_digest
+from profiles.models import Department, DevelopmentGoal, Person, PersonSkill, Skill
+from programs.models import RSVP, Cycle, Enrollment, Event, Meeting, Mentorship, Program
+
+PEOPLE = 300
+PASSWORD = "demo-password-for-tests"
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options: object) -> str:
+    out = StringIO()
+    call_command("seed_demo", people=PEOPLE, password=PASSWORD, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded() -> str:
+    return seed()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _digest_of_a_run(seed_value: int) -> str:
+    """Seed inside a savepoint, fingerprint it, roll it back: the next run starts from empty."""
+    try:
+        with transaction.atomic():
+            seed(seed=seed_value)
+            digest = demo_digest()
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert not Person.objects.exists()
+    return digest
+
+
+def _cycles() -> tuple[Cycle, Cycle, Cycle]:
+    today = timezone.localdate()
+    cycles = Cycle.objects.filter(program__slug=PROGRAM_SLUG)
+    past = cycles.get(ends_on__lt=today)
+    running = cycles.get(starts_on__lte=today, ends_on__gte=today)
+    upcoming = cycles.get(starts_on__gt=today)
+    return past, running, upcoming
+
+
+def test_the_same_seed_gives_the_same_people_and_pairs_and_another_seed_does_not() -> None:
+    first, second, other = _digest_of_a_run(1), _digest_of_a_run(1), _digest_of_a_run(2)
+    assert first == second
+    assert other != first
+
+
+def test_no_pair_is_a_person_with_themselves_or_inside_a_reporting_chain(seeded: str) -> None:
+    boss = dict(Person.objects.values_list("pk", "supervisor_id"))
+
+    def chain(pk: int) -> set[int]:
+        above = set()
+        while boss.get(pk):
+            pk = boss[pk]
+            assert pk not in above, "the hierarchy has a loop"
+            above.add(pk)
+        return above
+
+    pairs = list(Mentorship.objects.values_list("mentor_id", "mentee_id"))
+    assert len(pairs) > 20
+    for mentor, mentee in pairs:
+        assert mentor != mentee
+        assert mentor not in chain(mentee) and mentee not in chain(mentor)
+
+
+def test_mentors_never_have_more_mentees_than_they_offered(seeded: str) -> None:
+    offered = {
+        (e.cycle_id, e.person_id): e.capacity
+        for e in Enrollment.objects.filter(role=Enrollment.Role.MENTOR, status=Enrollment.Status.APPROVED)
+    }
+    load = Counter(Mentorship.objects.values_list("cycle_id", "mentor_id"))
+    assert load
+    for key, n in load.items():
+        assert key in offered, "every mentor has an approved mentor application"
+        assert n <= offered[key]
+    people_capacity = dict(Person.objects.values_list("pk", "mentor_capacity"))
+    assert all(n <= people_capacity[mentor] for (_, mentor), n in load.items())
+
+
+def test_everyone_paired_in_the_running_cycle_was_approved_in_it(seeded: str) -> None:
+    _, running, _ = _cycles()
+    approved = set(running.enrollments.filter(status=Enrollment.Status.APPROVED).values_list("person_id", "role"))
+    pairs = running.mentorships.all()
+    assert pairs.filter(status=Mentorship.Status.ACTIVE).count() >= 15
+    for mentor, mentee in pairs.values_list("mentor_id", "mentee_id"):
+        assert (mentor, Enrollment.Role.MENTOR) in approved
+        assert (mentee, Enrollment.Role.MENTEE) in approved
+    assert not pairs.filter(Q(mentor__separated_on__isnull=False) | Q(mentee__separated_on__isnull=False)).exists()
+
+
+def test_the_running_cycle_shows_every_application_status_and_live_pairs(seeded: str) -> None:
+    _, running, _ = _cycles()
+    statuses = set(running.enrollments.values_list("status", flat=True))
+    assert statuses == set(Enrollment.Status.values)
+    today = timezone.localdate()
+    assert running.starts_on == today - timedelta(days=60)
+    meetings = Meeting.objects.filter(mentorship__cycle=running)
+    assert meetings.filter(status=Meeting.Status.HELD).exclude(private_notes="").exists()
+    assert meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=timezone.now()).exists()
+    assert running.mentorships.filter(agreement__isnull=False).exists()
+    kickoff, midpoint = (running.events.get(kind=k) for k in (Event.Kind.KICKOFF, Event.Kind.MIDPOINT))
+    assert kickoff.starts_at < timezone.now() < midpoint.starts_at
+    assert kickoff.rsvps.filter(attended=True).exists()
+    assert midpoint.rsvps.filter(attended__isnull=False).count() == 0
+
+
+def test_the_social_is_full_and_keeps_a_waitlist_within_its_capacity(seeded: str) -> None:
+    _, running, _ = _cycles()
+    social = running.events.get(kind=Event.Kind.SOCIAL)
+    assert social.open_to_alumni and social.capacity and social.guests_per_person == 1
+    going = social.rsvps.filter(status=RSVP.Status.GOING)
+    seats = sum(r.seats for r in going)
+    assert seats <= social.capacity
+    assert seats >= social.capacity - 1
+    assert social.rsvps.filter(status=RSVP.Status.WAITLIST).exists()
+
+
+def test_the_past_cycle_is_finished_with_alumni_and_some_pairs_that_ended_early(seeded: str) -> None:
+    past, _, _ = _cycles()
+    statuses = Counter(past.mentorships.values_list("status", flat=True))
+    assert statuses[Mentorship.Status.ACTIVE] == 0
+    assert statuses[Mentorship.Status.COMPLETED] > statuses[Mentorship.Status.ENDED] > 0
+    assert not past.mentorships.filter(status=Mentorship.Status.ENDED, end_reason="").exists()
+    assert set(past.enrollments.values_list("status", flat=True)) == {Enrollment.Status.APPROVED}
+    assert RSVP.objects.filter(event__cycle=past, attended=True).exists()
+    assert RSVP.objects.filter(event__cycle=past, attended=False).exists()
+
+
+def test_the_upcoming_cycle_accepts_applications_today(seeded: str) -> None:
+    _, running, upcoming = _cycles()
+    assert upcoming.accepts_applications()
+    assert Cycle.objects.accepting_applications().filter(pk=upcoming.pk).exists()
+    assert upcoming.starts_on > running.ends_on
+    assert set(upcoming.events.values_list("kind", flat=True)) >= set(Event.MILESTONES)
+    assert upcoming.enrollments.filter(status=Enrollment.Status.PENDING).exists()
+
+
+def test_the_four_logins_exist_with_their_roles_and_people(seeded: str) -> None:
+    program = Program.objects.get(slug=PROGRAM_SLUG)
+    coordinator = User.objects.get(email=login_email("coordinator"))
+    assert coordinator.is_coordinator and coordinator.person
+    assert program.coordinators.filter(pk=coordinator.pk).exists()
+    hr = User.objects.get(email=login_email("hr"))
+    assert hr.is_hr_analyst and hr.person.department.code == "HRD"
+    admin = User.objects.get(email=login_email("admin"))
+    assert admin.is_superuser and admin.is_staff
+    for user in (coordinator, hr, admin):
+        assert user.check_password(PASSWORD)
+
+
+def test_the_demo_mentor_and_mentee_are_paired_and_the_mentee_can_still_apply(seeded: str) -> None:
+    _, running, upcoming = _cycles()
+    mentor = Person.objects.get(user__email=login_email("mentor"))
+    mentee = Person.objects.get(user__email=login_email("mentee"))
+    today = timezone.localdate()
+    assert mentor.retirement_eligible_on <= today and mentor.willing_to_mentor
+    assert mentee.hire_date > today - timedelta(days=3 * 365)
+    assert running.mentorships.filter(mentor=mentor, mentee=mentee, status=Mentorship.Status.ACTIVE).exists()
+    assert DevelopmentGoal.objects.filter(person=mentee, skill__isnull=False).count() >= 2
+    assert not upcoming.enrollments.filter(person=mentee).exists()
+    assert not RSVP.objects.filter(person=mentee, event__cycle=upcoming).exists()
+
+
+def test_the_mentee_login_works_through_the_login_page(client, seeded: str) -> None:
+    response = client.post(reverse("account_login"), {"login": login_email("mentee"), "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(User.objects.get(email=login_email("mentee")).pk)
+
+
+def test_the_workforce_looks_like_a_real_department(seeded: str) -> None:
+    today = timezone.localdate()
+    assert Person.objects.count() == PEOPLE
+    assert Department.objects.count() == 12
+    assert Skill.objects.count() >= 150 and len(SKILLS) >= 12
+    employed = Person.objects.employed()
+    horizon = today + timedelta(days=3 * 365)
+    share = employed.retirement_eligible_by(horizon).count() / employed.count()
+    assert 0.10 <= share <= 0.30
+    hires = Person.objects.order_by("hire_date").values_list("hire_date", flat=True)
+    assert (hires.last() - hires.first()).days > 25 * 365
+    directors = Person.objects.filter(supervisor__isnull=True)
+    assert directors.count() == 12
+    assert not Person.objects.exclude(supervisor__isnull=True).exclude(supervisor__department=F("department")).exists()
+    separated = Person.objects.filter(separated_on__isnull=False)
+    assert separated.exists() and not separated.filter(separation_reason="").exists()
+    assert len(set(Person.objects.values_list("time_zone", flat=True))) >= 3
+    assert Person.objects.filter(willing_to_mentor=True, mentor_capacity__range=(1, 3)).exists()
+    seniors = PersonSkill.objects.filter(person__hire_date__lt=today - timedelta(days=20 * 365))
+    juniors = PersonSkill.objects.filter(person__hire_date__gt=today - timedelta(days=3 * 365))
+    assert avg_level(seniors) > avg_level(juniors)
+    assert seniors.filter(will_teach=True).exists()
+
+
+def avg_level(qs) -> float:
+    levels = list(qs.values_list("level", flat=True))
+    return sum(levels) / len(levels)
+
+
+def test_if_empty_leaves_a_loaded_demo_alone(seeded: str) -> None:
+    def snapshot() -> dict[str, int]:
+        return {
+            "people": Person.objects.count(),
+            "users": User.objects.count(),
+            "pairs": Mentorship.objects.count(),
+            "enrollments": Enrollment.objects.count(),
+            "rsvps": RSVP.objects.count(),
+            "meetings": Meeting.objects.count(),
+        }
+
+    before, digest = snapshot(), demo_digest()
+    assert "already loaded" in seed(if_empty=True)
+    assert snapshot() == before and demo_digest() == digest
+
+
+def test_without_if_empty_a_second_run_refuses_and_changes_nothing(seeded: str) -> None:
+    people = Person.objects.count()
+    with pytest.raises(CommandError, match="already loaded"):
+        seed()
+    assert Person.objects.count() == people
+
+
+def test_if_empty_loads_an_empty_database() -> None:
+    output = seed(if_empty=True)
+    assert "loaded in" in output and "digest=" in output
+    assert Person.objects.count() == PEOPLE
+    assert Mentorship.objects.values("cycle").annotate(n=Count("pk")).count() == 2
