@@ -57,7 +57,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         Only the department's own identity providers are configured (docs/sso.md), so the
         address they assert is trusted to belong to the employee.
         """
-        if sociallogin.is_existing:
+        if sociallogin.is_existing or (getattr(sociallogin, "state", None) or {}).get("process") == "connect":
+            # A signed-in person connecting an SSO account keeps it on their own login.
             return
         email = sso_email(sociallogin)
         if not email:
