@@ -247,7 +247,43 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Don't let a page hang when Redis is down: fail fast, the periodic sweep catches up.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "socket_connect_timeout": 1}
+# visibility_timeout: how long Redis keeps a task a dead worker took before handing it to
+# another worker (acks_late). It must stay longer than any task runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Periodic schedules live in mentorship/celery.py (beat_schedule), nowhere else.
+
+# Reminders (notifications app). Every knob is documented in docs/operations.md.
+# How often beat runs the sweep that decides what is due and catches up after an outage.
+REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=10)
+# A delivery a worker took but never marked sent is handed out again after this long. Keep it
+# longer than REMINDER_SEND_TIME_LIMIT so a slow send is never doubled by its own retry.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=10 * 60)
+REMINDER_SEND_TIME_LIMIT = env.int("REMINDER_SEND_TIME_LIMIT", default=2 * 60)
+# A pending delivery already queued is queued again only after this long (the queue may be slow).
+REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=30)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+# Pause before each message, to pace an SMTP relay that throttles bursts.
+REMINDER_SEND_PAUSE_SECONDS = env.float("REMINDER_SEND_PAUSE_SECONDS", default=0.0)
+REMINDER_MEETING_NUDGE_WEEKS = env.int("REMINDER_MEETING_NUDGE_WEEKS", default=4)
+REMINDER_MENTEE_NUDGE_WEEKS = env.int("REMINDER_MENTEE_NUDGE_WEEKS", default=6)
+REMINDER_APPLICATIONS_CLOSING_DAYS = env.int("REMINDER_APPLICATIONS_CLOSING_DAYS", default=3)
+REMINDER_CHOICE_DEADLINE_DAYS = env.int("REMINDER_CHOICE_DEADLINE_DAYS", default=2)
+REMINDER_SURVEY_MAX_REMINDERS = env.int("REMINDER_SURVEY_MAX_REMINDERS", default=2)
+REMINDER_SURVEY_INTERVAL_DAYS = env.int("REMINDER_SURVEY_INTERVAL_DAYS", default=4)
+# The weekly coordinator digest: ISO weekday (1 = Monday) and hour, in TIME_ZONE.
+REMINDER_DIGEST_WEEKDAY = env.int("REMINDER_DIGEST_WEEKDAY", default=1)
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
+# Low survey response in the digest: below this share of invitations answered.
+REMINDER_DIGEST_LOW_RESPONSE = env.float("REMINDER_DIGEST_LOW_RESPONSE", default=0.5)
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

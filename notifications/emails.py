@@ -1,0 +1,311 @@
+"""The reminder and notice e-mails, one function per e-mail.
+
+Each renders templates/emails/<name>/{subject.txt, body.txt, body.html} through
+mentorship.emails.send_templated. Times are written in the recipient's own time zone
+(Person.time_zone); the .ics attachment carries UTC. Nudges carry a signed one-click
+unsubscribe link and the List-Unsubscribe headers (RFC 8058); essential notices do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Model
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from mentorship.emails import send_templated
+from notifications import ics, selectors
+from notifications.models import Delivery, Kind
+from notifications.tokens import unsubscribe_url
+from profiles.models import Person
+from programs.models import RSVP, Cycle, Enrollment, Event, HelpRequest, Mentorship
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _url(name: str, *args: object, fallback: str = "/") -> str:
+    try:
+        return absolute(reverse(name, args=args))
+    except NoReverseMatch:  # a page another app has not shipped yet: point at the home page
+        return absolute(fallback)
+
+
+def zone_of(person: Person | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(person.time_zone if person and person.time_zone else settings.TIME_ZONE)
+    except (KeyError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_when(start: datetime, end: datetime | None, person: Person | None) -> str:
+    """'Tuesday 1 December 2026, 10:00–12:00 EST (America/New York)' in the person's zone."""
+    zone = zone_of(person)
+    start_local = start.astimezone(zone)
+    text = f"{start_local:%A} {start_local.day} {start_local:%B %Y, %H:%M}"
+    if end is not None:
+        end_local = end.astimezone(zone)
+        text += f"–{end_local:%H:%M}" if end_local.date() == start_local.date() else f" to {end_local:%d %B %H:%M}"
+    return f"{text} {start_local:%Z} ({str(zone).replace('_', ' ')})"
+
+
+def local_day(day: object) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"  # type: ignore[attr-defined]
+
+
+def _headers(delivery: Delivery) -> dict[str, str]:
+    host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
+    # The same Message-ID on a re-send lets mail systems drop the duplicate (the SMTP boundary).
+    headers = {"Message-ID": f"<delivery-{delivery.pk}@{host}>"}
+    if delivery.is_nudge and delivery.person_id:
+        headers["List-Unsubscribe"] = f"<{absolute(unsubscribe_url(delivery.person))}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def _send(name: str, delivery: Delivery, context: dict, attachments: list | None = None) -> None:
+    person = delivery.person
+    context = {
+        "person": person,
+        "name": person.first_name if person else (delivery.user.get_full_name() if delivery.user else ""),
+        "is_nudge": delivery.is_nudge,
+        "unsubscribe_url": absolute(unsubscribe_url(person)) if delivery.is_nudge and person else "",
+        "profile_url": _url("profiles:person-edit", fallback="/"),
+        **context,
+    }
+    send_templated(
+        name, to=[delivery.email], context=context, attachments=attachments or [], headers=_headers(delivery)
+    )
+
+
+def _event_context(event: Event, person: Person | None) -> dict:
+    return {
+        "event": event,
+        "when": local_when(event.starts_at, event.ends_at, person),
+        "event_url": _url("programs:event-detail", event.pk),
+    }
+
+
+def _ics(event: Event, delivery: Delivery) -> list:
+    name = delivery.person.full_name if delivery.person else ""
+    return [ics.ics_attachment(event, attendee_email=delivery.email, attendee_name=name)]
+
+
+# --- one function per e-mail -----------------------------------------------------------------------
+
+
+def event_invitation(delivery: Delivery, event: Event) -> None:
+    _send("event_invitation", delivery, _event_context(event, delivery.person), _ics(event, delivery))
+
+
+def event_reminder(delivery: Delivery, event: Event) -> None:
+    days = 7 if delivery.kind == Kind.EVENT_REMINDER_WEEK else 1
+    answered = RSVP.objects.filter(event=event, person_id=delivery.person_id, status=RSVP.Status.GOING).exists()
+    context = {**_event_context(event, delivery.person), "days": days, "going": answered}
+    _send("event_reminder", delivery, context, _ics(event, delivery))
+
+
+def event_changed(delivery: Delivery, event: Event) -> None:
+    _send("event_changed", delivery, _event_context(event, delivery.person), _ics(event, delivery))
+
+
+def event_cancelled(delivery: Delivery, event: Event) -> None:
+    _send("event_cancelled", delivery, _event_context(event, delivery.person), _ics(event, delivery))
+
+
+def rsvp_promoted(delivery: Delivery, rsvp: RSVP) -> None:
+    event = rsvp.event
+    _send("rsvp_promoted", delivery, {**_event_context(event, delivery.person), "rsvp": rsvp}, _ics(event, delivery))
+
+
+def applications_open(delivery: Delivery, cycle: Cycle) -> None:
+    _send("applications_open", delivery, _cycle_context(cycle))
+
+
+def applications_closing(delivery: Delivery, cycle: Cycle) -> None:
+    _send("applications_closing", delivery, _cycle_context(cycle))
+
+
+def _cycle_context(cycle: Cycle) -> dict:
+    return {
+        "cycle": cycle,
+        "program": cycle.program,
+        "closes_on": local_day(cycle.applications_close_on),
+        "starts_on": local_day(cycle.starts_on),
+        "apply_url": _url("programs:apply-list"),
+        "choice_deadline": local_day(cycle.choice_deadline) if cycle.choice_deadline else "",
+        "choose_url": _url("matching:choice", cycle.pk, fallback="/"),
+    }
+
+
+def enrollment_decision(delivery: Delivery, enrollment: Enrollment) -> None:
+    context = {
+        "enrollment": enrollment,
+        "cycle": enrollment.cycle,
+        "program": enrollment.cycle.program,
+        "status": delivery.variant,
+        "home_url": _url("programs:participant-home"),
+    }
+    _send("enrollment_decision", delivery, context)
+
+
+def matched(delivery: Delivery, mentorship: Mentorship) -> None:
+    is_mentor = delivery.person_id == mentorship.mentor_id
+    partner = mentorship.mentee if is_mentor else mentorship.mentor
+    context = {
+        "mentorship": mentorship,
+        "is_mentor": is_mentor,
+        "partner": partner,
+        "cycle": mentorship.cycle,
+        "pair_url": _url("programs:mentorship-detail", mentorship.pk),
+    }
+    _send("matched", delivery, context)
+
+
+def choice_deadline(delivery: Delivery, cycle: Cycle) -> None:
+    _send("choice_deadline", delivery, _cycle_context(cycle))
+
+
+def meeting_nudge_mentor(delivery: Delivery, mentorship: Mentorship) -> None:
+    _send("meeting_nudge_mentor", delivery, _pair_context(delivery, mentorship))
+
+
+def meeting_nudge_mentee(delivery: Delivery, mentorship: Mentorship) -> None:
+    _send("meeting_nudge_mentee", delivery, _pair_context(delivery, mentorship))
+
+
+def _pair_context(delivery: Delivery, mentorship: Mentorship) -> dict:
+    weeks = max(1, (timezone.localdate() - _lapse_start(mentorship)).days // 7)
+    return {
+        "mentorship": mentorship,
+        "mentor": mentorship.mentor,
+        "mentee": mentorship.mentee,
+        "weeks": weeks,
+        "pair_url": _url("programs:mentorship-detail", mentorship.pk),
+        "schedule_url": _url("programs:meeting-schedule", mentorship.pk),
+    }
+
+
+def help_requested(delivery: Delivery, help_request: HelpRequest) -> None:
+    context = {
+        "help_request": help_request,
+        "mentorship": help_request.mentorship,
+        "requested_by": help_request.requested_by,
+        "coordinate_url": _url("programs:coordinator-home"),
+    }
+    _send("help_requested", delivery, context)
+
+
+def coordinator_digest(delivery: Delivery, user: Model) -> None:
+    from notifications.services.digest import digest_for
+
+    context = {"digest": digest_for(user=user, now=timezone.now()), "coordinate_url": _url("programs:coordinator-home")}
+    _send("coordinator_digest", delivery, context)
+
+
+# --- dispatch ----------------------------------------------------------------------------------
+
+SENDERS: dict[str, Callable[[Delivery, Model], None]] = {
+    Kind.EVENT_INVITATION: event_invitation,
+    Kind.EVENT_REMINDER_WEEK: event_reminder,
+    Kind.EVENT_REMINDER_DAY: event_reminder,
+    Kind.EVENT_CHANGED: event_changed,
+    Kind.EVENT_CANCELLED: event_cancelled,
+    Kind.RSVP_PROMOTED: rsvp_promoted,
+    Kind.APPLICATIONS_OPEN: applications_open,
+    Kind.APPLICATIONS_CLOSING: applications_closing,
+    Kind.ENROLLMENT_DECISION: enrollment_decision,
+    Kind.MATCHED: matched,
+    Kind.CHOICE_DEADLINE: choice_deadline,
+    Kind.MEETING_NUDGE_MENTOR: meeting_nudge_mentor,
+    Kind.MEETING_NUDGE_MENTEE: meeting_nudge_mentee,
+    Kind.HELP_REQUESTED: help_requested,
+    Kind.COORDINATOR_DIGEST: coordinator_digest,
+}
+
+
+def _subject(delivery: Delivery) -> Model | None:
+    model = delivery.content_type.model_class()
+    return model._default_manager.filter(pk=delivery.object_id).first() if model else None
+
+
+def _lapse_start(mentorship: Mentorship) -> object:
+    row = (
+        selectors.pairs_with_last_meeting(now=timezone.now())
+        .filter(pk=mentorship.pk)
+        .values_list("last_met", "started_on")
+        .first()
+    )
+    if row is None:
+        return mentorship.started_on
+    return selectors.lapse_start(last_met=row[0], started_on=row[1])
+
+
+def still_due(delivery: Delivery, *, now: datetime) -> str:
+    """Why a claimed message should no longer go out ('' if it should). Fresh state decides."""
+    from notifications.services.surveys import survey_still_due
+
+    person = delivery.person
+    if person is not None:
+        if person.separated_on or person.anonymised_at:
+            return "recipient left"
+        if delivery.is_nudge and not person.receives_nudges:
+            return "recipient turned nudges off"
+    obj = _subject(delivery)
+    if obj is None:
+        return "object deleted"
+    kind = delivery.kind
+    if kind in (Kind.EVENT_INVITATION, Kind.EVENT_REMINDER_WEEK, Kind.EVENT_REMINDER_DAY, Kind.EVENT_CHANGED):
+        if obj.is_cancelled:
+            return "event cancelled"
+        if obj.starts_at <= now:
+            return "event started"
+    if kind in (Kind.EVENT_REMINDER_WEEK, Kind.EVENT_REMINDER_DAY):
+        declined = RSVP.objects.filter(
+            event=obj, person_id=delivery.person_id, status__in=[RSVP.Status.NOT_GOING, RSVP.Status.WAITLIST]
+        )
+        if declined.exists():
+            return "declined"
+    if kind == Kind.EVENT_CHANGED and delivery.variant != str(obj.sequence):
+        return "superseded by a later change"
+    if kind in (Kind.APPLICATIONS_OPEN, Kind.APPLICATIONS_CLOSING):
+        if not obj.accepts_applications(timezone.localdate(now)):
+            return "applications closed"
+        if Enrollment.objects.filter(cycle=obj, person_id=delivery.person_id).exists():
+            return "already applied"
+    if kind == Kind.CHOICE_DEADLINE:
+        if obj.choice_deadline is None or obj.choice_deadline < timezone.localdate(now):
+            return "deadline passed"
+        if not selectors.mentees_without_pair(obj).filter(pk=delivery.person_id).exists():
+            return "already paired"
+    if kind in (Kind.MEETING_NUDGE_MENTOR, Kind.MEETING_NUDGE_MENTEE):
+        if obj.status != Mentorship.Status.ACTIVE:
+            return "pair ended"
+        weeks = (
+            settings.REMINDER_MEETING_NUDGE_WEEKS
+            if kind == Kind.MEETING_NUDGE_MENTOR
+            else settings.REMINDER_MENTEE_NUDGE_WEEKS
+        )
+        if _lapse_start(obj) + timedelta(weeks=weeks) > timezone.localdate(now):
+            return "met since"
+    if kind in (Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER):
+        return survey_still_due(delivery, obj, now=now)
+    return ""
+
+
+def render_and_send(delivery: Delivery, *, now: datetime) -> None:
+    obj = _subject(delivery)
+    if delivery.kind in (Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER):
+        from notifications.services.surveys import survey_send
+
+        survey_send(delivery, obj)
+        return
+    SENDERS[delivery.kind](delivery, obj)

@@ -1,0 +1,73 @@
+"""iCalendar (.ics) attachments for event e-mails (RFC 5545 / iTIP RFC 5546).
+
+The UID is stable per event, so calendars update the entry they already hold; SEQUENCE is the
+event's sequence, bumped by programs on every change of time or place; times are in UTC (the
+calendar shows them in the reader's zone, the e-mail body spells out the recipient's zone).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, vCalAddress, vText
+from icalendar import Event as ICalEvent
+
+from programs.models import Event
+
+
+def event_uid(event: Event) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
+    return f"event-{event.pk}@{host}"
+
+
+def event_ics(event: Event, *, attendee_email: str, attendee_name: str = "", now: datetime | None = None) -> bytes:
+    """The calendar entry for one attendee: METHOD:REQUEST, or METHOD:CANCEL once cancelled."""
+    cancelled = event.is_cancelled
+    cal = Calendar()
+    cal.add("prodid", "-//Mentorship program//Reminders//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+
+    entry = ICalEvent()
+    entry.add("uid", event_uid(event))
+    entry.add("sequence", event.sequence)
+    entry.add("dtstamp", (now or timezone.now()).astimezone(UTC))
+    entry.add("dtstart", event.starts_at.astimezone(UTC))
+    entry.add("dtend", event.ends_at.astimezone(UTC))
+    entry.add("summary", event.title)
+    if event.location:
+        entry.add("location", event.location)
+    description = event.description or ""
+    if event.video_url:
+        description = f"{description}\n\nJoin: {event.video_url}".strip()
+        entry.add("url", event.video_url)
+    if description:
+        entry.add("description", description)
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+
+    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{from_address}")
+    organizer.params["cn"] = vText("Mentorship program")
+    entry.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{attendee_email}")
+    if attendee_name:
+        attendee.params["cn"] = vText(attendee_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["rsvp"] = vText("FALSE")
+    entry.add("attendee", attendee)
+
+    cal.add_component(entry)
+    return cal.to_ical()
+
+
+def ics_attachment(event: Event, *, attendee_email: str, attendee_name: str = "") -> tuple[str, bytes, str]:
+    method = "CANCEL" if event.is_cancelled else "REQUEST"
+    return (
+        "event.ics",
+        event_ics(event, attendee_email=attendee_email, attendee_name=attendee_name),
+        f"text/calendar; method={method}; charset=utf-8",
+    )

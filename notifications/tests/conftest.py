@@ -1,0 +1,51 @@
+"""Fixtures for the reminder tests: a running cycle with participants, in-process Celery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from profiles.tests.factories import PersonFactory
+from programs.models import Enrollment
+from programs.tests.factories import CycleFactory, EnrollmentFactory, EventFactory
+
+
+@pytest.fixture(autouse=True)
+def _email_settings(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "https://mentoring.example.gov"
+    settings.DEFAULT_FROM_EMAIL = "Mentorship Program <mentorship@example.gov>"
+
+
+@pytest.fixture
+def cycle(db):
+    return CycleFactory()
+
+
+@pytest.fixture
+def participants(cycle):
+    """Three approved participants of the cycle, in three time zones."""
+    zones = ["America/New_York", "Europe/Paris", "America/Los_Angeles"]
+    people = [PersonFactory(time_zone=zone) for zone in zones]
+    for person in people:
+        EnrollmentFactory(cycle=cycle, person=person, status=Enrollment.Status.APPROVED)
+    return people
+
+
+def backdate(obj, **fields) -> None:
+    type(obj).objects.filter(pk=obj.pk).update(**fields)
+    obj.refresh_from_db()
+
+
+@pytest.fixture
+def event_in(cycle):
+    """An event starting `delta` from now, scheduled two weeks ago."""
+
+    def make(delta: timedelta, **kwargs):
+        event = EventFactory(cycle=cycle, starts_at=timezone.now() + delta, **kwargs)
+        backdate(event, created_at=timezone.now() - timedelta(days=14))
+        return event
+
+    return make
