@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
@@ -16,6 +17,19 @@ from programs.services.meetings import MAX_MINUTES, MIN_MINUTES
 class GoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: DevelopmentGoal) -> str:
         return obj.label
+
+
+class VisibleChoiceErrorsMixin:
+    """crispy-bootstrap5 prints a checkbox list's errors beside its options, so a list with no
+    options would swallow them; such errors are shown at the top of the form instead."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name, field_ in self.fields.items():  # type: ignore[attr-defined]
+            choices = getattr(field_, "queryset", None)
+            if name in self._errors and choices is not None and not choices.exists():  # type: ignore[attr-defined]
+                self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))  # type: ignore[attr-defined]
+                self._errors[NON_FIELD_ERRORS].extend(self._errors.pop(name))  # type: ignore[attr-defined]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -108,7 +122,7 @@ class RSVPForm(forms.Form):
 
 
 # --- The pair page -----------------------------------------------------------------------------
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VisibleChoiceErrorsMixin, forms.ModelForm):
     goals = GoalChoiceField(
         label="Goals from the mentee's development plan",
         queryset=DevelopmentGoal.objects.none(),
@@ -148,7 +162,7 @@ class MeetingScheduleForm(forms.Form):
     )
 
 
-class MeetingLogForm(forms.Form):
+class MeetingLogForm(VisibleChoiceErrorsMixin, forms.Form):
     duration_minutes = MeetingScheduleForm.base_fields["duration_minutes"]
     meeting_format = forms.ChoiceField(label="Format", choices=MeetingFormat.choices)
     goals_touched = GoalChoiceField(
