@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .rules import RULE_TEXT, pair_rules, rule_names
-from .scoring import Prepared, block_allowed_q, block_rows, goal_parts, pair_components, skill_rarity
+from .scoring import Prepared, block_allowed_q, block_rows, goal_parts, min_q, pair_components, skill_rarity
 from .types import (
     SCALE,
     Explanation,
@@ -129,7 +129,7 @@ def why_not(problem: Problem, result: MatchResult, mentee_id: PersonId, mentor_i
         return WhyNot("hard_rule", "not allowed: " + "; ".join(RULE_TEXT[r] for r in rules), rules=rules, **base)
     if mine is not None and mine.locked:
         return WhyNot("locked_elsewhere", f"the coordinator locked {mentee_id!r} with {a_id!r}", **base)
-    if round(score * SCALE) < round(settings.min_score * SCALE):
+    if round(score * SCALE) < min_q(settings):
         return WhyNot("below_min_score", f"the pair scores {score:g}, below the minimum {settings.min_score:g}",
                       **base)
     holders = tuple((x.mentee_id, x.score) for x in result.pairs if x.mentor_id == mentor_id)
@@ -161,14 +161,14 @@ def suggestions(problem: Problem, mentee_id: PersonId, n: int = 5, settings: Set
     for mid, _eid in problem.locks:
         used[mid] = used.get(mid, 0) + 1
     rarity = skill_rarity(problem.mentors)
-    min_q = round(settings.min_score * SCALE)
+    floor = min_q(settings)
     scored = []
     for m in problem.mentors:
         if used.get(m.id, 0) >= m.capacity or pair_rules(problem, settings, m.id, e.id):
             continue
         ex = explain_pair(e, m, settings, rarity)
         q = round(ex.total * SCALE)
-        if q >= min_q:
+        if q >= floor:
             scored.append((-q, m.id, ex))
     scored.sort(key=lambda t: (t[0], t[1]))
     return [Suggestion(mentor_id=mid, score=ex.total, explanation=ex) for _q, mid, ex in scored[:n]]

@@ -66,6 +66,11 @@ def priority_multiplier(settings: Settings, priority: int) -> float:
     return float(pw[min(max(int(priority), 1), len(pw)) - 1])
 
 
+def min_q(settings: Settings) -> float:
+    """min_score in scaled units; -inf when there is no minimum."""
+    return float(round(settings.min_score * SCALE)) if math.isfinite(settings.min_score) else -math.inf
+
+
 def choice_points(settings: Settings, rank: int) -> float:
     ch = settings.weights.choice
     return float(ch[min(rank, len(ch) - 1)]) if ch else 0.0
@@ -279,7 +284,7 @@ def prepare(problem: Problem, settings: Settings) -> Prepared:
         choice=choice, choice_rank=choice_rank,
         forbidden=forbidden_matrix(problem, settings, e_index, m_index),
         capacity=capacity, residual=residual, locked_mentor=locked_mentor, rarity=rarity,
-        min_q=float(round(settings.min_score * SCALE)) if settings.min_score > -math.inf else -math.inf,
+        min_q=min_q(settings),
         pen_q=int(round(settings.unmatched_penalty * SCALE)),
     )
 
