@@ -1,0 +1,279 @@
+"""Results of one survey, in a fixed number of queries whatever the number of answers.
+
+The five-respondent rule (MIN_GROUP_SIZE) is applied here, once, for anonymous surveys: the whole
+result when fewer people responded, any question fewer people answered, and any breakdown group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Count, F
+
+from surveys.models import (
+    LIKERT_LABELS,
+    MIN_GROUP_SIZE,
+    Answer,
+    Invitation,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+)
+
+FREE_TEXT_LIMIT = 500
+NAMED_RESPONSES_LIMIT = 500
+ROLE_LABELS = {"mentor": "Mentors", "mentee": "Mentees", "attendee": "Attendees", "": "Role not recorded"}
+
+
+@dataclass
+class Bucket:
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    hidden: bool = False
+    buckets: list[Bucket] = field(default_factory=list)
+    mean: float | None = None
+    nps: int | None = None
+    positive_percent: float | None = None
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (name or "", text)
+    texts_total: int = 0
+
+    @property
+    def has_chart(self) -> bool:
+        return bool(self.buckets) and not self.hidden
+
+
+@dataclass
+class Group:
+    label: str
+    respondents: int
+    means: list[float | None]  # one per numeric question, in question order
+
+
+@dataclass
+class Breakdown:
+    title: str
+    groups: list[Group]
+    hidden_groups: int
+
+
+@dataclass
+class NamedResponse:
+    name: str
+    role: str
+    pair: str
+    submitted_on: Any
+    answers: list[str]
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    invited: int
+    respondents: int
+    hidden: bool
+    questions: list[QuestionResult]
+    numeric_questions: list[Question]
+    breakdowns: list[Breakdown]
+    named: list[NamedResponse]
+
+    @property
+    def response_rate(self) -> float | None:
+        return round(100 * self.respondents / self.invited, 1) if self.invited else None
+
+    def chart_data(self) -> list[dict[str, Any]]:
+        """What static/js/survey_results.js draws; the page's tables hold the same numbers."""
+        return [
+            {
+                "id": f"chart-q{r.question.pk}",
+                "title": r.question.text,
+                "labels": [b.label for b in r.buckets],
+                "counts": [b.count for b in r.buckets],
+            }
+            for r in self.questions
+            if r.has_chart
+        ]
+
+
+def survey_results(*, survey: Survey) -> SurveyResults:
+    anonymous = survey.anonymous
+    invited = Invitation.objects.filter(survey=survey).count()
+    respondents = Response.objects.filter(survey=survey).count()
+    questions = list(Question.objects.filter(survey=survey).order_by("position", "pk"))
+    numeric = [q for q in questions if q.kind in (QuestionKind.LIKERT, QuestionKind.RATING, QuestionKind.YES_NO)]
+    hidden = anonymous and respondents < MIN_GROUP_SIZE
+    results = SurveyResults(survey, invited, respondents, hidden, [QuestionResult(q) for q in questions], numeric, [], [])
+    if hidden or not questions:
+        return results
+    by_id = {r.question.pk: r for r in results.questions}
+    answers = Answer.objects.filter(response__survey=survey)
+
+    numbers: dict[int, Counter[int]] = defaultdict(Counter)
+    for qid, number, n in answers.filter(number__isnull=False).values_list("question_id", "number").annotate(n=Count("pk")):
+        numbers[qid][number] = n
+    singles: dict[int, Counter[str]] = defaultdict(Counter)
+    single_rows = answers.filter(question__kind=QuestionKind.SINGLE).exclude(text="")
+    for qid, text, n in single_rows.values_list("question_id", "text").annotate(n=Count("pk")):
+        singles[qid][text] = n
+    multiples: dict[int, Counter[str]] = defaultdict(Counter)
+    multiple_answered: Counter[int] = Counter()
+    for qid, options in answers.filter(question__kind=QuestionKind.MULTIPLE).values_list("question_id", "options"):
+        if options:
+            multiple_answered[qid] += 1
+            multiples[qid].update(options)
+
+    for result in results.questions:
+        q = result.question
+        if q.kind == QuestionKind.LIKERT:
+            _numeric(result, numbers[q.pk], [(n, f"{n} – {label}") for n, label in LIKERT_LABELS.items()])
+        elif q.kind == QuestionKind.RATING:
+            _numeric(result, numbers[q.pk], [(n, str(n)) for n in range(11)])
+            if result.answered:
+                promoters = sum(c for n, c in numbers[q.pk].items() if n >= 9)
+                detractors = sum(c for n, c in numbers[q.pk].items() if n <= 6)
+                result.nps = round(100 * (promoters - detractors) / result.answered)
+        elif q.kind == QuestionKind.YES_NO:
+            _numeric(result, numbers[q.pk], [(1, "Yes"), (0, "No")])
+            result.mean = None
+        elif q.kind == QuestionKind.SINGLE:
+            _choices(result, singles[q.pk], sum(singles[q.pk].values()))
+        elif q.kind == QuestionKind.MULTIPLE:
+            _choices(result, multiples[q.pk], multiple_answered[q.pk])
+        if anonymous and q.kind != QuestionKind.TEXT and result.answered < MIN_GROUP_SIZE:
+            result.hidden, result.buckets, result.mean, result.nps, result.positive_percent = True, [], None, None, None
+
+    _free_text(results, by_id, answers, anonymous)
+    results.breakdowns = [
+        _breakdown(survey, numeric, anonymous, "By role", "response__role", "role", ROLE_LABELS),
+        _breakdown(survey, numeric, anonymous, "By department", "response__department__name", "department__name", {}),
+    ]
+    if not anonymous:
+        results.named = _named_responses(survey, questions)
+    return results
+
+
+def _numeric(result: QuestionResult, counts: Counter[int], scale: list[tuple[int, str]]) -> None:
+    total = sum(counts.values())
+    result.answered = total
+    result.buckets = [Bucket(label, counts.get(n, 0), _pct(counts.get(n, 0), total)) for n, label in scale]
+    if total:
+        result.mean = round(sum(n * c for n, c in counts.items()) / total, 2)
+        result.positive_percent = _pct(sum(c for n, c in counts.items() if result.question.is_positive(n)), total)
+
+
+def _choices(result: QuestionResult, counts: Counter[str], answered: int) -> None:
+    result.answered = answered
+    options = list(result.question.choices) + sorted(set(counts) - set(result.question.choices))
+    # Percent of the people who answered (multiple choice can sum past 100).
+    result.buckets = [Bucket(option, counts.get(option, 0), _pct(counts.get(option, 0), answered)) for option in options]
+
+
+def _free_text(results: SurveyResults, by_id: dict[int, QuestionResult], answers: Any, anonymous: bool) -> None:
+    text_ids = [r.question.pk for r in results.questions if r.question.kind == QuestionKind.TEXT]
+    if not text_ids:
+        return
+    rows = answers.filter(question_id__in=text_ids).exclude(text="")
+    totals = dict(rows.values_list("question_id").annotate(n=Count("pk")).values_list("question_id", "n"))
+    if anonymous:
+        # Alphabetical, never in the order given: the order of submission could point to a person.
+        listing = rows.order_by("question_id", "text").values_list("question_id", "text")
+        items = ((qid, "", text) for qid, text in listing)
+    else:
+        listing = rows.order_by("question_id", "response__person__last_name", "response__person__first_name")
+        items = (
+            (qid, f"{first} {last}".strip(), text)
+            for qid, first, last, text in listing.values_list(
+                "question_id", "response__person__first_name", "response__person__last_name", "text"
+            )
+        )
+    for qid, name, text in items:
+        result = by_id[qid]
+        result.answered = result.texts_total = totals.get(qid, 0)
+        if anonymous and result.texts_total < MIN_GROUP_SIZE:
+            result.hidden = True
+            continue
+        if len(result.texts) < FREE_TEXT_LIMIT:
+            result.texts.append((name, text))
+
+
+def _breakdown(
+    survey: Survey,
+    numeric: list[Question],
+    anonymous: bool,
+    title: str,
+    answer_key: str,
+    response_key: str,
+    labels: dict[str, str],
+) -> Breakdown:
+    sizes = dict(
+        Response.objects.filter(survey=survey).values_list(response_key).annotate(n=Count("pk")).values_list(response_key, "n")
+    )
+    means: dict[tuple[Any, int], float] = {}
+    if numeric:
+        rows = (
+            Answer.objects.filter(response__survey=survey, question__in=numeric, number__isnull=False)
+            .values(key=F(answer_key), qid=F("question_id"))
+            .annotate(mean=Avg("number"))
+        )
+        means = {(row["key"], row["qid"]): row["mean"] for row in rows}
+    groups, hidden = [], 0
+    for key, size in sorted(sizes.items(), key=lambda kv: (kv[0] is None or kv[0] == "", str(kv[0]))):
+        if anonymous and size < MIN_GROUP_SIZE:
+            hidden += 1
+            continue
+        label = labels.get(key or "", key or "Not recorded")
+        row = [means.get((key, q.pk)) for q in numeric]
+        groups.append(Group(label, size, [round(m, 2) if m is not None else None for m in row]))
+    return Breakdown(title, groups, hidden)
+
+
+def _named_responses(survey: Survey, questions: list[Question]) -> list[NamedResponse]:
+    responses = (
+        Response.objects.filter(survey=survey)
+        .select_related("person", "mentorship__mentor", "mentorship__mentee")
+        .prefetch_related("answers")
+        .order_by("person__last_name", "person__first_name")[:NAMED_RESPONSES_LIMIT]
+    )
+    named = []
+    for response in responses:
+        by_question = {a.question_id: a for a in response.answers.all()}
+        pair = ""
+        if response.mentorship is not None:
+            pair = f"{response.mentorship.mentor} → {response.mentorship.mentee}"
+        named.append(
+            NamedResponse(
+                name=response.person.full_name if response.person else "(person removed)",
+                role=response.role,
+                pair=pair,
+                submitted_on=response.submitted_on,
+                answers=[answer_display(q, by_question.get(q.pk)) for q in questions],
+            )
+        )
+    return named
+
+
+def answer_display(question: Question, answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if question.kind == QuestionKind.LIKERT and answer.number is not None:
+        return f"{answer.number} – {LIKERT_LABELS.get(answer.number, '')}"
+    if question.kind == QuestionKind.YES_NO and answer.number is not None:
+        return "Yes" if answer.number == 1 else "No"
+    if question.kind == QuestionKind.MULTIPLE:
+        return "; ".join(answer.options)
+    if answer.number is not None:
+        return str(answer.number)
+    return answer.text
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0

@@ -1,0 +1,130 @@
+"""Answering: drafts kept by invitation, and the one submission each invitation allows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from programs.models import Mentorship, PairFlag
+from surveys.forms import AnswerValue
+from surveys.models import MIN_GROUP_SIZE, Answer, Draft, Invitation, Measure, Question, Response
+
+
+class SurveyUnavailable(ValidationError):
+    """The survey is closed (or not open yet): nothing is saved."""
+
+
+def _ensure_open(invitation: Invitation, today: date) -> None:
+    if not invitation.survey.is_open(today):
+        raise SurveyUnavailable("This survey is closed, so answers can no longer be saved.")
+
+
+@transaction.atomic
+def draft_save(*, invitation: Invitation, data: dict[str, Any], today: date | None = None) -> bool:
+    """Keep what was typed so far. False (and nothing saved) once the invitation was used."""
+    _ensure_open(invitation, today or timezone.localdate())
+    if Invitation.objects.filter(pk=invitation.pk, used=True).exists():
+        return False
+    Draft.objects.update_or_create(invitation=invitation, defaults={"data": data})
+    return True
+
+
+@transaction.atomic
+def response_submit(
+    *, invitation: Invitation, answers: dict[int, AnswerValue], today: date | None = None
+) -> Response | None:
+    """Record the answers once. None if this invitation was already used (nothing changes).
+
+    The conditional UPDATE is the claim: of two simultaneous submits, PostgreSQL lets one
+    change the row and the other, re-checking `used` after the first commits, changes nothing.
+    For an anonymous survey the Response keeps no person, pair, invitation or time, and a role
+    or department only when at least MIN_GROUP_SIZE people of that group were invited.
+    """
+    today = today or timezone.localdate()
+    survey = invitation.survey
+    _ensure_open(invitation, today)
+    if not Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
+        return None
+    person = invitation.person
+    if survey.anonymous:
+        role = invitation.role if _group_size(survey_id=survey.pk, role=invitation.role) >= MIN_GROUP_SIZE else ""
+        department_id = (
+            person.department_id
+            if _group_size(survey_id=survey.pk, department_id=person.department_id) >= MIN_GROUP_SIZE
+            else None
+        )
+        response = Response.objects.create(
+            survey=survey, anonymous=True, role=role, department_id=department_id, submitted_on=today
+        )
+    else:
+        response = Response.objects.create(
+            survey=survey,
+            anonymous=False,
+            invitation=invitation,
+            person=person,
+            mentorship_id=invitation.mentorship_id,
+            role=invitation.role,
+            department_id=person.department_id,
+            submitted_on=today,
+            submitted_at=timezone.now(),
+        )
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=qid, number=a.number, text=a.text, options=a.options)
+        for qid, a in answers.items()
+    )
+    Draft.objects.filter(invitation=invitation).delete()
+    if not survey.anonymous:
+        _flag_pair_at_risk(invitation=invitation, answers=answers)
+    return response
+
+
+def _group_size(*, survey_id: int, role: str | None = None, department_id: int | None = None) -> int:
+    invitations = Invitation.objects.filter(survey_id=survey_id)
+    if role is not None:
+        if not role:
+            return 0
+        invitations = invitations.filter(role=role)
+    if department_id is not None:
+        invitations = invitations.filter(person__department_id=department_id)
+    return invitations.values("person_id").distinct().count()
+
+
+def _flag_pair_at_risk(*, invitation: Invitation, answers: dict[int, AnswerValue]) -> None:
+    """Raise PairFlags for a low pairing score or a request for a new mentor, at once."""
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(
+            survey_id=invitation.survey_id, measure__in=[Measure.PAIRING_SATISFACTION, Measure.WANTS_NEW_MENTOR]
+        )
+    }
+    reasons: list[tuple[str, str]] = []
+    for qid, question in questions.items():
+        answer = answers.get(qid)
+        if answer is None:
+            continue
+        if question.measure == Measure.PAIRING_SATISFACTION and question.is_low_score(answer.number):
+            reasons.append((PairFlag.Reason.LOW_SCORE, f"{question.text}: {answer.number}"))
+        elif question.measure == Measure.WANTS_NEW_MENTOR and answer.number == 1:
+            reasons.append((PairFlag.Reason.REMATCH, question.text))
+    if not reasons:
+        return
+    if invitation.mentorship_id is not None:
+        pair_ids = [invitation.mentorship_id]
+    else:
+        pair_ids = list(
+            Mentorship.objects.for_person(invitation.person)
+            .filter(cycle_id=invitation.survey.cycle_id, status=Mentorship.Status.ACTIVE)
+            .values_list("pk", flat=True)
+        )
+    who = f"{invitation.person.full_name} ({invitation.role})" if invitation.role else invitation.person.full_name
+    flags = [
+        PairFlag(mentorship_id=pair_id, reason=reason, detail=f"{who} in “{invitation.survey.title}”: {detail}"[:300])
+        for pair_id in pair_ids
+        for reason, detail in reasons
+    ]
+    # One open flag per reason per pair (a partial unique index): a repeat is simply skipped.
+    PairFlag.objects.bulk_create(flags, ignore_conflicts=True)

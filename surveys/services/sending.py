@@ -1,0 +1,166 @@
+"""Opening surveys (creating invitations) and mailing the invitations.
+
+Both steps are idempotent, so the reminders sweep in notifications/ may call them as often as it
+likes: `survey_open` relies on the unique (survey, person[, pair]) constraints of Invitation and
+INSERT ... ON CONFLICT DO NOTHING; `invitation_send` claims each mail through `sent_at` under a
+row lock before sending it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from programs.models import RSVP, Enrollment, Mentorship
+from surveys import emails, tokens
+from surveys.models import Audience, Invitation, Survey
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+
+
+class SurveyClosed(ValidationError):
+    def __init__(self) -> None:
+        super().__init__("This survey has closed; it can no longer be opened.")
+
+
+def audience_rows(survey: Survey) -> Iterator[tuple[int, int | None, str]]:
+    """(person id, pair id or None, role) for everyone the survey asks, from a few queries."""
+    audience = survey.audience
+    if audience in (Audience.MENTORS, Audience.MENTEES, Audience.BOTH):
+        roles = {
+            Audience.MENTORS: [Enrollment.Role.MENTOR],
+            Audience.MENTEES: [Enrollment.Role.MENTEE],
+            Audience.BOTH: [Enrollment.Role.MENTOR, Enrollment.Role.MENTEE],
+        }[audience]
+        rows = (
+            Enrollment.objects.filter(
+                cycle_id=survey.cycle_id,
+                status=Enrollment.Status.APPROVED,
+                role__in=roles,
+                person__separated_on__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("person_id", "role")
+        )
+        for person_id, role in rows.iterator(chunk_size=BATCH_SIZE):
+            yield person_id, None, role
+    elif audience == Audience.EVENT_ATTENDEES:
+        if survey.event_id is None:
+            return
+        # Attendance taken at the event wins; where it was not taken, those who said they'd go.
+        rows = (
+            RSVP.objects.filter(event_id=survey.event_id, person__separated_on__isnull=True)
+            .filter(Q(attended=True) | Q(attended__isnull=True, status=RSVP.Status.GOING))
+            .order_by("pk")
+            .values_list("person_id", flat=True)
+        )
+        for person_id in rows.iterator(chunk_size=BATCH_SIZE):
+            yield person_id, None, "attendee"
+    else:
+        pairs = (
+            Mentorship.objects.filter(cycle_id=survey.cycle_id)
+            .exclude(status=Mentorship.Status.ENDED)
+            .order_by("pk")
+            .values_list("pk", "mentor_id", "mentee_id")
+        )
+        for pair_id, mentor_id, mentee_id in pairs.iterator(chunk_size=BATCH_SIZE):
+            if audience in (Audience.PAIR_MEMBERS, Audience.PAIR_MENTEES):
+                yield mentee_id, pair_id, "mentee"
+            if audience in (Audience.PAIR_MEMBERS, Audience.PAIR_MENTORS):
+                yield mentor_id, pair_id, "mentor"
+
+
+def surveys_due(*, now: datetime) -> QuerySet[Survey]:
+    """Surveys whose opening day has come, not yet opened and not yet closed.
+
+    The reminders sweep calls `survey_open(survey=s, now=now)` for each. A survey opened by hand
+    before its day is no longer due.
+    """
+    today = timezone.localdate(now)
+    return Survey.objects.filter(opened_at__isnull=True, opens_on__lte=today, closes_on__gte=today).order_by("pk")
+
+
+@transaction.atomic
+def survey_open(*, survey: Survey, now: datetime | None = None) -> int:
+    """Invite the survey's audience; return how many invitations are new.
+
+    Safe to repeat: people already invited are skipped by the database, so calling it again
+    later only adds newcomers (a pair formed since). The e-mails go out after commit.
+    """
+    now = now or timezone.now()
+    # The row lock serialises concurrent opens of the same survey, so the count below is exact.
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    today = timezone.localdate(now)
+    if today > survey.closes_on:
+        raise SurveyClosed()
+    before = Invitation.objects.filter(survey=survey).count()
+    batch: list[Invitation] = []
+    for person_id, pair_id, role in audience_rows(survey):
+        nonce = tokens.new_nonce()
+        batch.append(
+            Invitation(
+                survey_id=survey.pk,
+                person_id=person_id,
+                mentorship_id=pair_id,
+                role=role,
+                nonce=nonce,
+                token_hash=tokens.hash_token(tokens.token_for(nonce)),
+                created_at=now,
+            )
+        )
+        if len(batch) >= BATCH_SIZE:
+            Invitation.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    if batch:
+        Invitation.objects.bulk_create(batch, ignore_conflicts=True)
+    created = Invitation.objects.filter(survey=survey).count() - before
+    if survey.opened_at is None:
+        survey.opened_at = now
+        survey.opens_on = min(survey.opens_on, today)
+        survey.save(update_fields=["opened_at", "opens_on"])
+    if created:
+        from surveys import tasks
+
+        survey_id = survey.pk
+        transaction.on_commit(lambda: tasks.send_survey_invitations.delay(survey_id))
+    logger.info("survey opened", extra={"survey_id": survey.pk, "new_invitations": created})
+    return created
+
+
+def unsent_invitation_ids(*, survey_id: int) -> list[int]:
+    return list(
+        Invitation.objects.filter(survey_id=survey_id, sent_at__isnull=True, used=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def invitation_send(*, invitation_id: int, now: datetime | None = None) -> bool:
+    """Mail one invitation unless it was mailed already; True if this call sent it.
+
+    The row stays locked while the mail goes out and `sent_at` commits only after a successful
+    send: a failed send rolls back and is retried, and a concurrent worker skips the locked row.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("survey__cycle__program", "person")
+            .filter(pk=invitation_id, sent_at__isnull=True)
+            .first()
+        )
+        if invitation is None or invitation.used:
+            return False
+        if not invitation.survey.is_open(timezone.localdate(now) if now else None):
+            return False
+        emails.send_survey_invitation(invitation=invitation, link=tokens.link_for(invitation))
+        invitation.sent_at = now or timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return True

@@ -1,0 +1,1 @@
+"""Surveys views: coordinator.py (building, sending, results) and participant.py (answering)."""
