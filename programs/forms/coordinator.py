@@ -107,6 +107,11 @@ class EventForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        for name in ("starts_at", "ends_at"):
+            # The form shows minutes; an untouched time must not count as a change because of its seconds.
+            old = self.initial.get(name)
+            if old and data.get(name) and old.replace(second=0, microsecond=0) == data[name]:
+                data[name] = old
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", "The event must end after it starts.")
         if not data.get("location") and not data.get("video_url") and not self.has_error("video_url"):

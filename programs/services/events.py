@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from programs import signals
 from programs.models import RSVP, Cycle, Event, Program
+from programs.services.rsvps import _promote_waitlisted, seats_taken
 
 EVENT_EDITABLE_FIELDS = (
     "kind",
@@ -106,12 +107,22 @@ def event_update(*, event: Event, by: Any, **fields: Any) -> list[str]:
         for name, value in fields.items()
         if name in NOTIFIED_FIELDS and getattr(event, name) != value
     ]
+    # Under the event's row lock, like RSVPs, so seats are counted against a settled capacity.
+    Event.objects.select_for_update().filter(pk=event.pk).first()
+    old_capacity = event.capacity
     for name, value in fields.items():
         setattr(event, name, value)
     _validate(event)
+    capacity_changed = "capacity" in fields and fields["capacity"] != old_capacity
+    if capacity_changed and event.capacity is not None and event.capacity < (taken := seats_taken(event)):
+        raise ValidationError(
+            {"capacity": f"{taken} seats are already taken by people going and their guests; the capacity cannot be lower."}
+        )
     if changes:
         event.sequence += 1
     event.save()
+    if capacity_changed:
+        _promote_waitlisted(event)  # more room: the waitlist moves up in order, each person is told
     if changes:
         audit_record(actor=by, action="event.change", target=event, summary="; ".join(changes)[:500])
         transaction.on_commit(lambda: signals.event_changed.send(sender=Event, event=event, changes=changes))
