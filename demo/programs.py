@@ -89,6 +89,11 @@ def _season(day: date) -> str:
     return f"{name[day.month - 1]} {year}"
 
 
+def _workday(day: date) -> date:
+    """The day itself, or the Monday after a weekend: offices meet on working days."""
+    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 def _scaled(n: int, people: int, minimum: int = 1) -> int:
     return max(minimum, round(n * people / FULL_SIZE))
 
@@ -107,11 +112,11 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     )
     program.coordinators.add(coordinator)
 
-    running_start = today - timedelta(days=60)
+    running_start = _workday(today - timedelta(days=60))
     past_end = running_start - timedelta(days=35)
-    past_start = add_months(past_end, -6)
+    past_start = _workday(add_months(past_end, -6))
     running_end = add_months(running_start, 6)
-    upcoming_start = running_end + timedelta(days=14)
+    upcoming_start = _workday(running_end + timedelta(days=14))
     where = {"location": "City Hall, Council Chambers", "video_url": "https://meet.demo.gov/mentorship"}
 
     def new_cycle(starts_on: date, **dates: date) -> CycleBuild:
@@ -439,7 +444,7 @@ def _agreements_and_meetings(
             agreements.append(agreement)
             agreement_goals += [(agreement, g) for g in goals]
         end = pair.ended_on or min(build.cycle.ends_on, today + timedelta(days=30))
-        day = pair.started_on + timedelta(days=rng.randint(5, 12))
+        day = _workday(pair.started_on + timedelta(days=rng.randint(5, 12)))
         scheduled_ahead = 0
         while day <= end:
             if silent and day > today - timedelta(days=45):
@@ -464,7 +469,7 @@ def _agreements_and_meetings(
                 meeting_goals.append((meeting, rng.choice(goals)))
             if scheduled_ahead >= 2:
                 break
-            day += timedelta(days=CADENCE_DAYS[cadence] + rng.randint(-2, 3))
+            day = _workday(day + timedelta(days=CADENCE_DAYS[cadence] + rng.randint(-2, 3)))
     Agreement.objects.bulk_create(agreements, batch_size=1000)
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     AGoal, MGoal = Agreement.goals.through, Meeting.goals_touched.through
@@ -587,7 +592,7 @@ def _events_and_rsvps(
 
     # A capacity-limited networking social open to alumni with a guest each: it fills and waitlists.
     capacity = _scaled(40, people, 8)
-    social_day = today + timedelta(days=16)
+    social_day = _workday(today + timedelta(days=16))
     social = Event.objects.create(
         program=program,
         cycle=running.cycle,
