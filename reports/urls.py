@@ -6,4 +6,14 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("retention/", views.retention, name="retention"),
+    path("knowledge-at-risk/", views.knowledge, name="knowledge"),
+    path("outcomes/", views.outcomes, name="outcomes"),
+    path("export/<slug:report>.<str:fmt>", views.export, name="export"),
+    path("exports/<str:token>/", views.export_download, name="export-download"),
+    path("roster/", views.roster_upload, name="roster-upload"),
+    path("roster/<int:pk>/", views.roster_preview, name="roster-preview"),
+    path("roster/<int:pk>/apply/", views.roster_apply_view, name="roster-apply"),
+    path("roster/<int:pk>/discard/", views.roster_discard, name="roster-discard"),
 ]

@@ -1,8 +1,248 @@
-from django.shortcuts import render
+"""Reports pages: the coordinator dashboard, HR reports with exports, and the roster import."""
 
-from accounts.roles import reports_required
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import coordinator_required, hr_required, is_hr_analyst, reports_required
+from programs.models import Cycle
+from programs.selectors.access import coordinated_programs
+from reports.exports import REPORTS
+from reports.forms import DashboardForm, KnowledgeFilterForm, ReportFilterForm, RosterApplyForm, RosterUploadForm
+from reports.models import ExportFile, RosterImport
+from reports.roster_file import RosterFileError, read_roster
+from reports.selectors.dashboard import cycle_dashboard, default_cycle
+from reports.selectors.knowledge import knowledge_at_risk
+from reports.selectors.outcomes import program_outcomes
+from reports.selectors.retention import MONTHS, retention_rows
+from reports.services import exports as export_services
+from reports.services.roster import roster_apply, roster_import_discard, roster_preview_create
 
 
 @reports_required
-def index(request):
-    return render(request, "programs/placeholder.html", {"title": "Reports"})
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/index.html", {"is_hr": is_hr_analyst(request.user)})
+
+
+# --- Coordinator dashboard ---------------------------------------------------------------------
+@coordinator_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    programs = coordinated_programs(request.user).order_by("name")
+    program_list = list(programs)
+    program = _pick(program_list, request.GET.get("program")) or (program_list[0] if program_list else None)
+    cycles = list(Cycle.objects.filter(program=program).order_by("-starts_on")) if program else []
+    cycle = _pick(cycles, request.GET.get("cycle")) or default_cycle(cycles)
+    weeks = _int(request.GET.get("weeks"), default=4, low=1, high=26)
+    form = DashboardForm(
+        initial={"program": program, "cycle": cycle, "weeks": weeks},
+        programs=programs,
+        cycles=Cycle.objects.filter(program=program).order_by("-starts_on") if program else Cycle.objects.none(),
+    )
+    data = cycle_dashboard(cycle=cycle, at_risk_weeks=weeks) if cycle else None
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"form": form, "program": program, "cycle": cycle, "data": data, "charts": data.chart_data() if data else None},
+    )
+
+
+def _pick(objects: list[Any], raw: str | None) -> Any:
+    # An id the user may not see is treated like no choice at all: never confirms it exists.
+    if not raw or not raw.isdigit():
+        return None
+    return next((o for o in objects if o.pk == int(raw)), None)
+
+
+def _int(raw: str | None, *, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(raw or default), low), high)
+    except ValueError:
+        return default
+
+
+# --- HR reports -----------------------------------------------------------------------------------
+def _report_form(request: HttpRequest, form_class: type[ReportFilterForm] = ReportFilterForm) -> ReportFilterForm:
+    # Always bound: no filters at all is a valid choice (everything in the user's scope).
+    return form_class(request.GET, user=request.user)
+
+
+def _export_links(request: HttpRequest, report: str) -> list[tuple[str, str]]:
+    query = request.GET.urlencode()
+    links = []
+    for fmt in ("csv", "xlsx"):
+        url = reverse("reports:export", args=[report, fmt])
+        links.append((fmt.upper(), f"{url}?{query}" if query else url))
+    return links
+
+
+@reports_required
+def retention(request: HttpRequest) -> HttpResponse:
+    form = _report_form(request)
+    rows = None
+    if form.is_valid():
+        rows = retention_rows(filters=form.filters(), programs=form.programs, today=timezone.localdate())
+    return render(
+        request,
+        "reports/retention.html",
+        {
+            "form": form,
+            "rows": rows,
+            "months": MONTHS,
+            "exports": _export_links(request, "retention"),
+            "people_exports": _export_links(request, "retention-people") if is_hr_analyst(request.user) else None,
+        },
+    )
+
+
+@hr_required
+def knowledge(request: HttpRequest) -> HttpResponse:
+    form = _report_form(request, KnowledgeFilterForm)
+    report = None
+    if form.is_valid():
+        options = form.options()
+        filters = form.filters()
+        report = knowledge_at_risk(
+            horizon=options["horizon"],
+            min_level=options["min_level"],
+            department_id=filters.department_id,
+            program_id=filters.program_id,
+        )
+    return render(
+        request, "reports/knowledge.html", {"form": form, "report": report, "exports": _export_links(request, "knowledge")}
+    )
+
+
+@reports_required
+def outcomes(request: HttpRequest) -> HttpResponse:
+    form = _report_form(request)
+    result = program_outcomes(filters=form.filters(), programs=form.programs) if form.is_valid() else None
+    return render(
+        request,
+        "reports/outcomes.html",
+        {
+            "form": form,
+            "outcomes": result,
+            "participation": [("Participation by department", result.by_department), ("Participation by grade", result.by_grade)]
+            if result
+            else [],
+            "exports": _export_links(request, "outcomes"),
+        },
+    )
+
+
+@reports_required
+def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
+    spec = REPORTS.get(report)
+    if spec is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if spec.hr_only and not is_hr_analyst(request.user):
+        raise PermissionDenied
+    form_class = KnowledgeFilterForm if report == "knowledge" else ReportFilterForm
+    form = _report_form(request, form_class)
+    if not form.is_valid():
+        messages.error(request, "Correct the filters below before exporting.")
+        return redirect(f"{reverse(spec.url_name)}?{request.GET.urlencode()}")
+    filters = form.filters()
+    options = form.options() if isinstance(form, KnowledgeFilterForm) else {}
+    today = timezone.localdate()
+    built = export_services.export_build(report=report, user=request.user, filters=filters, options=options, today=today)
+    if fmt == "xlsx" and built.estimated_rows() > export_services.async_threshold():
+        export_services.export_file_request(
+            user=request.user, report=report, file_format=fmt, filters=filters, options=options
+        )
+        messages.success(
+            request,
+            f"This export is large, so it is being prepared. We will e-mail {request.user.email} a link to download it.",
+        )
+        return redirect(f"{reverse(spec.url_name)}?{request.GET.urlencode()}")
+    export_services.export_record(
+        user=request.user, report=report, file_format=fmt, filters=filters, options=options, delivery="download"
+    )
+    return built.csv_response() if fmt == "csv" else built.xlsx_response()
+
+
+@login_required
+def export_download(request: HttpRequest, token: str) -> HttpResponse:
+    # Only the person who asked for it, and only while they still have a reports role.
+    export_file = get_object_or_404(
+        ExportFile, token=token, requested_by=request.user, status=ExportFile.Status.READY
+    )
+    spec = REPORTS.get(export_file.report)
+    if spec is None or not (is_hr_analyst(request.user) or (not spec.hr_only and request.user.is_coordinator)):
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / export_file.path
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=export_file.filename)
+
+
+# --- Roster import -------------------------------------------------------------------------------
+@hr_required
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = read_roster(upload.read(), upload.name)
+        except RosterFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            roster_import = roster_preview_create(parsed=parsed, by=request.user)
+            return redirect(roster_import)
+    recent = RosterImport.objects.defer("rows", "preview").select_related("uploaded_by")[:10]
+    return render(request, "reports/roster_upload.html", {"form": form, "recent": recent})
+
+
+@hr_required
+def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=pk)
+    return render(
+        request,
+        "reports/roster_preview.html",
+        {"import": roster_import, "preview": roster_import.preview, "apply_form": RosterApplyForm()},
+    )
+
+
+@hr_required
+@require_POST
+def roster_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=pk)
+    form = RosterApplyForm(request.POST)
+    form.is_valid()
+    try:
+        result = roster_apply(
+            roster_import=roster_import, by=request.user, valid_rows_only=form.cleaned_data.get("valid_rows_only", False)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Roster applied: {result['new']} new, {result['changed']} changed, {result['unchanged']} unchanged, "
+            f"{result['skipped']} skipped; {result['pairs_ended']} pair(s) ended because someone left.",
+        )
+    return redirect(roster_import)
+
+
+@hr_required
+@require_POST
+def roster_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=pk)
+    try:
+        roster_import_discard(roster_import=roster_import, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(roster_import)
+    messages.success(request, "The import was discarded; nothing was changed.")
+    return redirect("reports:roster-upload")

@@ -1,0 +1,1 @@
+"""Reads behind the dashboard and the HR reports; each module returns plain rows for pages and exports."""

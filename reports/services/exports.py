@@ -1,0 +1,138 @@
+"""Exports: every one is audited; large XLSX files are built by a worker and e-mailed as a link."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import audit_record
+from reports import emails
+from reports.exports import REPORTS, ReportExport
+from reports.models import ExportFile
+from reports.selectors.scope import ReportFilters, programs_in_scope
+
+logger = logging.getLogger(__name__)
+
+
+def async_threshold() -> int:
+    """Above this many rows an XLSX is built by a worker (CSV always streams, whatever its size)."""
+    return int(getattr(settings, "REPORTS_ASYNC_EXPORT_ROWS", 20_000))
+
+
+def export_build(*, report: str, user: Any, filters: ReportFilters, options: dict[str, Any], today: date) -> ReportExport:
+    spec = REPORTS[report]
+    return spec.export(filters=filters, programs=programs_in_scope(user), today=today, options=options)
+
+
+def _json_options(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in options.items()}
+
+
+@transaction.atomic
+def export_record(*, user: Any, report: str, file_format: str, filters: ReportFilters, options: dict[str, Any], delivery: str) -> None:
+    """Write the audit entry for one export: who, when (the entry's time), which report, which filters."""
+    spec = REPORTS[report]
+    described = ", ".join(f"{k}={v}" for k, v in {**filters.as_json(), **_json_options(options)}.items()) or "no filters"
+    audit_record(
+        actor=user,
+        action="report.export",
+        summary=f"{spec.title} as {file_format.upper()} ({described})",
+        data={
+            "report": report,
+            "format": file_format,
+            "filters": filters.as_json(),
+            "options": _json_options(options),
+            "delivery": delivery,
+        },
+    )
+
+
+@transaction.atomic
+def export_file_request(
+    *, user: Any, report: str, file_format: str, filters: ReportFilters, options: dict[str, Any]
+) -> ExportFile:
+    """Queue a large export for a worker; it e-mails the requester a login-protected link."""
+    export_file = ExportFile.objects.create(
+        requested_by=user,
+        report=report,
+        file_format=file_format,
+        filters={"filters": filters.as_json(), "options": _json_options(options)},
+    )
+    export_record(user=user, report=report, file_format=file_format, filters=filters, options=options, delivery="email")
+    from reports import tasks
+
+    transaction.on_commit(lambda: tasks.build_export_file.delay(export_file.pk))
+    return export_file
+
+
+def _filters_from_json(data: dict[str, Any]) -> ReportFilters:
+    values = dict(data)
+    for key in ("date_from", "date_to"):
+        if values.get(key):
+            values[key] = date.fromisoformat(values[key])
+    return ReportFilters(**values)
+
+
+def export_file_build(*, export_file_id: int) -> ExportFile:
+    """Write the file under MEDIA_ROOT/exports/<token>/, then mail the link. Safe to retry."""
+    export_file = ExportFile.objects.select_related("requested_by").get(pk=export_file_id)
+    if export_file.status == ExportFile.Status.READY:
+        return export_file
+    user: User = export_file.requested_by
+    options = {k: (date.fromisoformat(v) if k == "horizon" else v) for k, v in export_file.filters.get("options", {}).items()}
+    export = export_build(
+        report=export_file.report,
+        user=user,
+        filters=_filters_from_json(export_file.filters.get("filters", {})),
+        options=options,
+        today=export_file.created_at.date(),
+    )
+    filename = export.filename(export_file.file_format)
+    relative = Path("exports") / export_file.token / filename
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    counted = _CountingExport(export)
+    try:
+        with open(target, "wb" if export_file.file_format == "xlsx" else "w") as handle:
+            if export_file.file_format == "xlsx":
+                counted.write_xlsx(handle)
+            else:
+                for chunk in counted.iter_csv():
+                    handle.write(chunk)
+    except Exception:
+        export_file.status = ExportFile.Status.FAILED
+        export_file.save(update_fields=["status"])
+        raise
+    export_file.path, export_file.filename, export_file.row_count = str(relative), filename, counted.count
+    export_file.status, export_file.finished_at = ExportFile.Status.READY, timezone.now()
+    export_file.save(update_fields=["path", "filename", "row_count", "status", "finished_at"])
+    emails.export_ready(export_file=export_file)
+    return export_file
+
+
+class _CountingExport:
+    """Wraps an export to count the rows it writes, without holding them."""
+
+    def __init__(self, export: ReportExport) -> None:
+        self.export, self.count = export, 0
+        original = export.rows
+
+        def counting_rows(**kwargs: Any) -> Any:
+            for row in original(**kwargs):
+                self.count += 1
+                yield row
+
+        export.rows = counting_rows  # type: ignore[method-assign]
+
+    def write_xlsx(self, handle: Any) -> None:
+        self.export.write_xlsx(handle)
+
+    def iter_csv(self) -> Any:
+        return self.export.iter_csv()

@@ -1,0 +1,13 @@
+"""Background work of the reports app: large exports."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from reports.services import exports
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def build_export_file(self, export_file_id: int) -> None:  # noqa: ANN001
+    exports.export_file_build(export_file_id=export_file_id)
