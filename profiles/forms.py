@@ -56,6 +56,10 @@ class PersonSkillForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["skill"].required = False
         self.fields["level"].required = False
+        # Empty rows start empty, so an untouched row is ignored rather than half-filled.
+        self.fields["level"].choices = [("", "Choose a level"), *Proficiency.choices]
+        if self.instance.pk is None:
+            self.fields["level"].initial = None
         self.fields["skill"].widget.attrs["class"] = "form-select"
         self.fields["level"].widget.attrs["class"] = "form-select"
         self.fields["will_teach"].widget.attrs["class"] = "form-check-input"
@@ -86,6 +90,11 @@ class BasePersonSkillFormSet(BaseInlineFormSet):
         kwargs["skill_choices"] = self._skill_choices
         return kwargs
 
+    def validate_unique(self) -> None:
+        # clean() below says which skill is listed twice, in words; Django's generic check
+        # would drop the value from the row and say only "duplicate values".
+        return
+
     def clean(self) -> None:
         super().clean()
         seen: dict[int, str] = {}
@@ -94,7 +103,7 @@ class BasePersonSkillFormSet(BaseInlineFormSet):
                 continue
             skill = form.cleaned_data.get("skill")
             if skill is None:
-                if form.has_changed() and form.instance.pk is None:
+                if form.cleaned_data.get("level") or form.cleaned_data.get("will_teach"):
                     form.add_error("skill", "Choose a skill, or leave the whole row empty.")
                 continue
             if not form.cleaned_data.get("level"):
@@ -158,6 +167,7 @@ class GoalNoteForm(forms.ModelForm):
         model = GoalProgressNote
         fields = ["text"]
         labels = {"text": "Add a progress note"}
+        error_messages = {"text": {"required": "Write something in the note."}}
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
 
