@@ -6,12 +6,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-PYTHON_BIN="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+PYTHON_BIN="${PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
 VENV="$ROOT/.venv"
 
 ensure_venv() {
   local requirements="$1"
   if [ ! -x "$VENV/bin/python" ]; then
+    if ! "$PYTHON_BIN" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "Python 3.11 or newer is needed; found ${PYTHON_BIN:-none}. Set PYTHON=/path/to/python3.11." >&2
+      exit 1
+    fi
     echo "==> creating virtualenv with $PYTHON_BIN"
     "$PYTHON_BIN" -m venv "$VENV"
   fi
@@ -27,7 +31,8 @@ ensure_venv() {
 }
 
 ensure_assets() {
-  if [ ! -f static/vendor/bootstrap/bootstrap.min.css ] || [ package.json -nt static/vendor/bootstrap/bootstrap.min.css ]; then
+  local marker=static/vendor/bootstrap/bootstrap.min.css
+  if [ ! -f "$marker" ] || [ package.json -nt "$marker" ] || [ package-lock.json -nt "$marker" ]; then
     if ! command -v npm >/dev/null 2>&1; then
       echo "npm is needed to install the front-end assets (apt-get install nodejs npm)." >&2
       exit 1

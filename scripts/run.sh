@@ -8,6 +8,12 @@ export DEBUG="${DEBUG:-1}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 
+# Say so before the long set-up, not after it, when something already listens on the port.
+if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
+  echo "Port $PORT on $HOST is already in use: pick another one, for example PORT=8765 make run" >&2
+  exit 1
+fi
+
 ensure_venv requirements.txt
 ensure_assets
 
@@ -20,7 +26,7 @@ cat <<TXT
 
   Mentorship is running at http://$HOST:$PORT/
 
-  Demo logins (password for all: ${DEMO_PASSWORD:-mentorship-demo}):
+  Demo logins (password for all: ${DEMO_PASSWORD:-mentorship-demo}, as set when the demo was first loaded):
     coordinator   coordinator@demo.gov
     mentor        mentor@demo.gov
     mentee        mentee@demo.gov
