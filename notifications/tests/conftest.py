@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -49,3 +51,28 @@ def event_in(cycle):
         return event
 
     return make
+
+
+def _reset_broker_connections(app) -> None:
+    from kombu import pools
+
+    pools.reset()  # closes and forgets every pooled connection, so the next publish reconnects
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.__dict__["amqp"]._producer_pool = None
+
+
+@contextmanager
+def celery_broker(url: str) -> Iterator[object]:
+    """Make this test process publish to a real broker instead of running tasks in-process."""
+    from mentorship.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    _reset_broker_connections(app)
+    try:
+        yield app
+    finally:
+        _reset_broker_connections(app)
+        app.conf.task_always_eager, app.conf.broker_url = saved
