@@ -1,0 +1,88 @@
+"""The roster import pages as HR uses them: upload, preview, apply, discard; nobody else may."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from profiles.models import Person
+from reports.models import RosterImport
+
+pytestmark = pytest.mark.django_db
+
+GOOD = b"Employee ID,Name,E-mail,Department\nE1,Grace Okafor,grace@example.gov,Finance\nE2,Tom Reyes,tom@example.gov,Finance\n"
+BAD = GOOD + b"E3,Ann Lee,not-an-address,Finance\n"
+
+
+def upload(client, data: bytes, name: str = "roster.csv"):
+    return client.post(reverse("reports:roster-upload"), {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+def test_hr_uploads_previews_and_applies(client, hr_user):
+    client.force_login(hr_user)
+    response = upload(client, GOOD)
+    imported = RosterImport.objects.get()
+    assert response.status_code == 302 and response.url == imported.get_absolute_url()
+    page = client.get(response.url).content.decode()
+    assert "will be created: Finance" in page and Person.objects.count() == 0
+    response = client.post(reverse("reports:roster-apply", args=[imported.pk]), follow=True)
+    assert "Roster applied: 2 new" in response.content.decode()
+    assert Person.objects.count() == 2
+    assert AuditEntry.objects.get(action="roster.import").actor == hr_user
+
+
+def test_errors_are_listed_and_applying_changes_nothing_unless_valid_rows_only_is_chosen(client, hr_user):
+    client.force_login(hr_user)
+    upload(client, BAD)
+    imported = RosterImport.objects.get()
+    page = client.get(imported.get_absolute_url()).content.decode()
+    assert "not a valid e-mail address" in page and "Apply only the valid rows" in page
+    response = client.post(reverse("reports:roster-apply", args=[imported.pk]), follow=True)
+    assert "nothing was changed" in response.content.decode() and Person.objects.count() == 0
+    client.post(reverse("reports:roster-apply", args=[imported.pk]), {"valid_rows_only": "on"})
+    assert sorted(Person.objects.values_list("employee_id", flat=True)) == ["E1", "E2"]
+
+
+def test_same_file_again_reports_nothing_to_change(client, hr_user):
+    client.force_login(hr_user)
+    upload(client, GOOD)
+    client.post(reverse("reports:roster-apply", args=[RosterImport.objects.get().pk]))
+    upload(client, GOOD)
+    again = RosterImport.objects.first()
+    assert "Nothing would change" in client.get(again.get_absolute_url()).content.decode()
+
+
+def test_unreadable_file_keeps_the_form_with_a_clear_message(client, hr_user):
+    client.force_login(hr_user)
+    response = upload(client, b"Name,Department\nAnn,Finance\n")
+    assert response.status_code == 200
+    assert "missing these columns" in response.content.decode() and not RosterImport.objects.exists()
+    response = upload(client, b"%PDF-1.4", "roster.pdf")
+    assert "Upload a .csv or .xlsx file." in response.content.decode()
+
+
+def test_discard_then_apply_is_refused(client, hr_user):
+    client.force_login(hr_user)
+    upload(client, GOOD)
+    imported = RosterImport.objects.get()
+    client.post(reverse("reports:roster-discard", args=[imported.pk]))
+    response = client.post(reverse("reports:roster-apply", args=[imported.pk]), follow=True)
+    assert "already discarded" in response.content.decode() and Person.objects.count() == 0
+
+
+def test_only_hr_may_see_or_apply_an_import(client, hr_user, coordinator, participant):
+    client.force_login(hr_user)
+    upload(client, GOOD)
+    imported = RosterImport.objects.get()
+    for user in (coordinator, participant):
+        client.force_login(user)
+        assert client.get(imported.get_absolute_url()).status_code == 403
+        assert client.post(reverse("reports:roster-apply", args=[imported.pk])).status_code == 403
+    client.logout()
+    assert client.get(imported.get_absolute_url()).status_code == 302
+    assert not Person.objects.filter(employee_id__in=["E1", "E2"]).exists()
+    client.force_login(hr_user)
+    assert client.get(reverse("reports:roster-preview", args=[imported.pk + 99])).status_code == 404
+    assert client.get(reverse("reports:roster-apply", args=[imported.pk])).status_code == 405
