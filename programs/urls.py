@@ -18,6 +18,7 @@ participant_urls = [
     path("pairs/<int:pk>/agreement/", participant.agreement_edit, name="agreement-edit"),
     path("pairs/<int:pk>/agreement/confirm/", participant.agreement_confirm, name="agreement-confirm"),
     path("pairs/<int:pk>/meetings/new/", participant.meeting_schedule, name="meeting-schedule"),
+    path("pairs/<int:pk>/meetings/log/", participant.meeting_record, name="meeting-record"),
     path("pairs/<int:pk>/meetings/<int:meeting_pk>/log/", participant.meeting_log, name="meeting-log"),
     path("pairs/<int:pk>/meetings/<int:meeting_pk>/cancel/", participant.meeting_cancel, name="meeting-cancel"),
     path("pairs/<int:pk>/goals/<int:goal_pk>/notes/", participant.goal_note_add, name="goal-note-add"),

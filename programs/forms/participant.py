@@ -185,6 +185,18 @@ class MeetingLogForm(VisibleChoiceErrorsMixin, forms.Form):
         self.fields["goals_touched"].queryset = mentee_goals(mentorship.mentee_id, include=agreed).distinct()
 
 
+class MeetingRecordForm(MeetingLogForm):
+    """A meeting held without being scheduled here first: the log plus when it took place."""
+
+    held_at = forms.DateTimeField(
+        label="When it took place",
+        widget=DateTimeLocalInput(),
+        help_text="In your time zone.",
+        error_messages={"invalid": "Enter a date and time like 2026-12-01 14:30."},
+    )
+    field_order = ["held_at", "meeting_format", "duration_minutes", "goals_touched", "private_notes"]
+
+
 class ProgressNoteForm(forms.Form):
     text = forms.CharField(label="Progress note", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -88,6 +88,39 @@ def meeting_log(
 
 
 @transaction.atomic
+def meeting_record(
+    *,
+    mentorship: Mentorship,
+    by: Person,
+    held_at: datetime,
+    duration_minutes: int,
+    meeting_format: str,
+    goals_touched: Iterable[DevelopmentGoal] = (),
+    private_notes: str = "",
+) -> Meeting:
+    """Log a meeting that was held without being scheduled here first."""
+    _require_mentor(mentorship, by)
+    if held_at > timezone.now():
+        raise ValidationError("A meeting you log has already happened; schedule future meetings instead.")
+    if timezone.localtime(held_at).date() < mentorship.started_on:
+        raise ValidationError(f"The pair started on {mentorship.started_on:%Y-%m-%d}; choose a later date.")
+    _check_length(duration_minutes)
+    _check_format(meeting_format)
+    goal_list = _check_goals(mentorship, goals_touched)
+    meeting = Meeting.objects.create(
+        mentorship=mentorship,
+        scheduled_at=held_at,
+        meeting_format=meeting_format,
+        duration_minutes=duration_minutes,
+        status=Meeting.Status.HELD,
+        private_notes=private_notes.strip(),
+        logged_by=by,
+    )
+    meeting.goals_touched.set(goal_list)
+    return meeting
+
+
+@transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by: Person) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("mentorship").get(pk=meeting.pk)
     _require_mentor(meeting.mentorship, by)

@@ -26,7 +26,7 @@ def in_a_while(days: int = 3) -> str:
 
 @pytest.fixture
 def pair():
-    pair = MentorshipFactory()
+    pair = MentorshipFactory(started_on=timezone.localdate() - timedelta(days=30))
     MeetingFactory(mentorship=pair, private_notes=SECRET)
     return pair
 
@@ -362,3 +362,46 @@ def test_a_help_request_without_a_message_is_refused(client, pair):
     assert response.status_code == 200
     assert "Tell the coordinator what is going on" in response.content.decode()
     assert not HelpRequest.objects.exists() and not PairFlag.objects.exists()
+
+
+# --- Logging a meeting that was never scheduled here -------------------------------------------
+def test_mentor_logs_a_past_meeting_that_was_not_scheduled(client, pair):
+    goal = DevelopmentGoalFactory(person=pair.mentee)
+    held = timezone.localtime(timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    client.force_login(pair.mentor.user)
+    response = client.post(
+        url("meeting-record", pair),
+        {"held_at": held, "meeting_format": "in_person", "duration_minutes": 30, "goals_touched": [goal.pk], "private_notes": "Coffee chat"},
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(private_notes="Coffee chat")
+    assert (meeting.status, meeting.duration_minutes, meeting.logged_by) == (Meeting.Status.HELD, 30, pair.mentor)
+    assert list(meeting.goals_touched.all()) == [goal]
+
+
+@pytest.mark.parametrize(
+    "held_at,message",
+    [
+        (in_a_while(), "already happened"),
+        ("2001-01-01T10:00", "The pair started on"),
+        ("yesterday-ish", "Enter a date and time"),
+    ],
+)
+def test_logging_a_past_meeting_refuses_bad_dates_and_keeps_the_notes(client, pair, held_at, message):
+    client.force_login(pair.mentor.user)
+    response = client.post(
+        url("meeting-record", pair),
+        {"held_at": held_at, "meeting_format": "video", "duration_minutes": 30, "private_notes": "Keep these words"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body and "Keep these words" in body
+    assert not Meeting.objects.filter(private_notes="Keep these words").exists()
+
+
+def test_only_the_mentor_logs_past_meetings(client, pair, coordinator):
+    for user in (pair.mentee.user, coordinator):
+        client.force_login(user)
+        assert client.get(url("meeting-record", pair)).status_code == 403
+    client.force_login(PersonFactory().user)
+    assert client.get(url("meeting-record", pair)).status_code == 404

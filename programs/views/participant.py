@@ -28,6 +28,7 @@ from programs.forms.participant import (
     AgreementForm,
     HelpRequestForm,
     MeetingLogForm,
+    MeetingRecordForm,
     MeetingScheduleForm,
     MenteeApplicationForm,
     MentorApplicationForm,
@@ -379,6 +380,21 @@ def meeting_log(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     return render(
         request, "programs/participant/meeting_log.html", {"mentorship": mentorship, "meeting": meeting, "form": form}
     )
+
+
+@participant_view
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship, person = _pair_mentor(request, pk)
+    form = MeetingRecordForm(request.POST or None, mentorship=mentorship)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.meeting_record(mentorship=mentorship, by=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Meeting logged.")
+            return redirect(mentorship.get_absolute_url() + "#meetings")
+    return render(request, "programs/participant/meeting_record.html", {"mentorship": mentorship, "form": form})
 
 
 @require_POST
