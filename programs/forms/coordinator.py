@@ -122,7 +122,7 @@ class EventForm(forms.Form):
 
 
 class EventCancelForm(forms.Form):
-    reason = forms.CharField(max_length=300, required=False, label="Reason (told to the people who replied)")
+    reason = forms.CharField(max_length=300, required=False, label="Reason (kept in the audit log)")
 
 
 class ApplicationFilterForm(forms.Form):
