@@ -10,7 +10,7 @@ PORT="${PORT:-8000}"
 
 # Say so before the long set-up, not after it, when something already listens on the port.
 if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
-  echo "Port $PORT on $HOST is already in use: pick another one, for example PORT=8765 make run" >&2
+  echo "Port $PORT on $HOST is already in use: pick another one, for example PORT=$((PORT + 1)) make run" >&2
   exit 1
 fi
 
