@@ -1,0 +1,108 @@
+"""A mentee answers the midpoint survey from the e-mailed link on a phone; axe-core checks the page."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from conftest import AXE_PATH
+from programs.models import Enrollment
+from programs.tests.factories import CycleFactory, EnrollmentFactory
+from surveys import services
+from surveys.models import Answer, Response, SurveyTemplate
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def assert_accessible(phone_page):
+    """The root fixture's checks (axe-core, serious/critical fail), run so the strict CSP allows them.
+
+    The root `assert_accessible` injects axe with add_script_tag, an inline script that the page's
+    Content-Security-Policy blocks; page.evaluate goes through DevTools, which CSP does not govern.
+    Any CSP violation the survey page itself causes fails the check too.
+    """
+    csp_errors: list[str] = []
+    phone_page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+
+    def check(page) -> None:
+        page.wait_for_load_state()
+        page.evaluate(AXE_PATH.read_text())
+        results = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        )
+        serious = [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"axe-core found accessibility violations on {page.url}: {serious}"
+        assert csp_errors == [], csp_errors
+
+    return check
+
+
+def test_mentee_answers_midpoint_survey_from_the_email_on_a_phone(phone_page, assert_accessible):
+    call_command("surveys_starter_set", stdout=io.StringIO())
+    cycle = CycleFactory()
+    mentee = EnrollmentFactory(cycle=cycle, role=Enrollment.Role.MENTEE).person
+    survey = services.survey_create_from_template(
+        template=SurveyTemplate.objects.get(key="midpoint-check-in"), cycle=cycle, by=None,
+        audience="mentees",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + timedelta(days=14),
+    )
+    assert services.survey_open(survey=survey) == 1  # commits; the e-mail goes out on commit
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/surveys/r/\S+/", message.body).group(0)
+    path = link.split("/surveys/", 1)[1]
+
+    page = phone_page
+    page.goto(f"/surveys/{path}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Midpoint check-in"
+    assert_accessible(page)
+
+    meet = page.get_by_role("group", name=re.compile("We meet as often as we agreed"))
+    meet.get_by_label("Agree", exact=True).check()
+    progress = page.get_by_role("group", name=re.compile("I am making progress"))
+    progress.get_by_label("Strongly agree").check()
+    page.get_by_role("group", name=re.compile("What has helped most")).get_by_label("Regular meetings").check()
+    page.get_by_label(re.compile("What would make the second half better")).fill("More time for goals.")
+    # The recommendation score (required) is left out on purpose.
+    page.get_by_role("button", name="Submit answers").click()
+
+    summary = page.get_by_role("alert")
+    assert "Some answers need another look" in summary.inner_text()
+    assert "Choose a number from 0 to 10." in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # keyboard and screen reader land here
+    assert page.get_by_label(re.compile("What would make the second half better")).input_value() == "More time for goals."
+    assert meet.get_by_label("Agree", exact=True).is_checked()
+    assert progress.get_by_label("Strongly agree").is_checked()
+    assert_accessible(page)
+
+    # The draft survives leaving the page and coming back.
+    page.goto(f"/surveys/{path}")
+    assert page.get_by_label(re.compile("What would make the second half better")).input_value() == "More time for goals."
+
+    nps = page.get_by_role("group", name=re.compile("recommend the program"))
+    nps.get_by_label("9", exact=True).focus()
+    page.keyboard.press("Space")
+    assert nps.get_by_label("9", exact=True).is_checked()
+    page.get_by_role("button", name="Submit answers").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you"
+    assert_accessible(page)
+    assert Response.objects.filter(survey=survey).count() == 1
+    assert Answer.objects.filter(response__survey=survey, text="More time for goals.").exists()
+    assert Response.objects.get().person_id is None  # the midpoint check-in is anonymous
+
+    page.goto(f"/surveys/{path}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Already answered"
+    assert mentee.email == message.to[0]
