@@ -108,3 +108,49 @@ def test_mentee_adds_a_goal_applies_and_rsvps_to_the_kickoff(browser_page, login
     assert page.get_by_text("39 left of 40").is_visible()
     check_accessible(page)
     assert RSVP.objects.get(event=kickoff, person=mentee).status == RSVP.Status.GOING
+
+
+def test_mentor_writes_the_agreement_and_schedules_a_meeting(browser_page, login_in_browser, check_accessible):
+    """The pair page and its forms, as the mentor, with axe on each page."""
+    from profiles.tests.factories import DevelopmentGoalFactory
+    from programs.models import Agreement, Meeting
+    from programs.tests.factories import MentorshipFactory
+
+    page = browser_page
+    mentor = PersonFactory(email="otto@example.gov", first_name="Otto")
+    pair = MentorshipFactory(mentor=mentor)
+    DevelopmentGoalFactory(person=pair.mentee, skill=None, target_level=None, aim="Lead a project review")
+
+    login_in_browser(page, "otto@example.gov")
+    page.goto(pair.get_absolute_url())
+    check_accessible(page)
+
+    page.get_by_role("link", name="Write the agreement").click()
+    check_accessible(page)
+    page.get_by_label("Lead a project review").check()
+    page.get_by_label("How often you meet").select_option("weekly")
+    page.get_by_label("Expectations").fill("We both come prepared.")
+    page.get_by_role("button", name="Save the agreement").click()
+    page.get_by_role("button", name="Confirm the agreement").click()
+    assert page.get_by_role("status").get_by_text("You confirmed the agreement.").is_visible()
+    agreement = Agreement.objects.get(mentorship=pair)
+    assert agreement.mentor_agreed_at is not None and agreement.mentee_agreed_at is None
+
+    page.get_by_role("link", name="Schedule a meeting").click()
+    check_accessible(page)
+    page.get_by_label("Date and time").fill("2020-01-01T10:00")
+    page.get_by_role("button", name="Schedule").click()
+    assert page.get_by_text("Choose a date and time in the future.").first.is_visible()
+    check_accessible(page)  # the error state too
+    when = timezone.localtime(timezone.now() + timedelta(days=3), timezone=_zone(mentor.time_zone))
+    page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Schedule").click()
+    page.wait_for_url(re.compile(r"/programs/pairs/\d+/"))
+    assert Meeting.objects.filter(mentorship=pair, status=Meeting.Status.SCHEDULED).count() == 1
+    check_accessible(page)
+
+
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
