@@ -337,3 +337,15 @@ def test_two_people_cannot_take_the_last_seat_at_the_same_time(monkeypatch):
     statuses = sorted(RSVP.objects.filter(person__in=racers).values_list("status", flat=True))
     assert statuses == [RSVP.Status.GOING] + [RSVP.Status.WAITLIST] * 3
     assert seats_taken(event) == 3
+
+
+def test_the_promoted_person_is_emailed_when_someone_cancels(client, django_capture_on_commit_callbacks, mailoutbox):
+    cycle = CycleFactory()
+    event = EventFactory(cycle=cycle, capacity=1, title="Budget walk-through")
+    leaving = RSVPFactory(event=event, person=participant(cycle), status=RSVP.Status.GOING)
+    waiting = RSVPFactory(event=event, person=participant(cycle), status=RSVP.Status.WAITLIST)
+    client.force_login(leaving.person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(rsvp_url(event), {"response": "not_going"})
+    assert [m.to for m in mailoutbox] == [[waiting.person.email]]
+    assert "Budget walk-through" in mailoutbox[0].subject + mailoutbox[0].body

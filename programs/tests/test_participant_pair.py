@@ -405,3 +405,12 @@ def test_only_the_mentor_logs_past_meetings(client, pair, coordinator):
         assert client.get(url("meeting-record", pair)).status_code == 403
     client.force_login(PersonFactory().user)
     assert client.get(url("meeting-record", pair)).status_code == 404
+
+
+def test_the_programs_coordinators_are_emailed_about_a_help_request(
+    client, pair, coordinator, django_capture_on_commit_callbacks, mailoutbox
+):
+    client.force_login(pair.mentee.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("pair-help", pair), {"kind": "rematch", "message": "We never meet"})
+    assert [m.to for m in mailoutbox] == [[coordinator.email]]
