@@ -1,0 +1,189 @@
+"""Forms of the matching pages. Choices come from lists the page already loaded (no query per field)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+
+from matching import engine
+from matching.models import MatchProposal, MatchRun, MatchSettings
+from profiles.models import Person
+
+
+def _people(people: Iterable[Person], blank: str = "Choose…") -> list[tuple[str, str]]:
+    return [("", blank)] + [(str(p.pk), p.full_name) for p in people]
+
+
+class MatchSettingsForm(forms.Form):
+    mode = forms.ChoiceField(choices=MatchSettings.Mode.choices, widget=forms.RadioSelect)
+    min_score = forms.FloatField(
+        label="Minimum score", min_value=0, max_value=1000,
+        help_text="Pairs scoring below this are never proposed (locked pairs excepted).",
+    )
+    unmatched_penalty = forms.FloatField(
+        label="Points lost per unmatched mentee", min_value=0, max_value=1_000_000,
+        help_text="0 proposes only pairs that add points; a large value matches as many mentees as possible.",
+    )
+    k = forms.IntegerField(
+        label="Candidate mentors per mentee", min_value=1, max_value=500,
+        help_text="The engine keeps each mentee's best mentors, plus those they chose.",
+    )
+    allow_repeat_pairs = forms.BooleanField(
+        label="Allow pairs from earlier cycles again", required=False,
+        help_text="This is the cycle's own option: pairs made by hand follow it too.",
+    )
+    skill = forms.FloatField(label="Skill for a goal (points)", min_value=0, max_value=100)
+    knowledge_transfer = forms.FloatField(label="Knowledge transfer (points)", min_value=0, max_value=100)
+    cross_department = forms.FloatField(label="Different departments (points)", min_value=0, max_value=100)
+    location = forms.FloatField(label="Same location (points)", min_value=0, max_value=100)
+    timezone = forms.FloatField(label="Same time zone (points)", min_value=0, max_value=100)
+    format = forms.FloatField(label="Shared meeting format (points)", min_value=0, max_value=100)
+    choice_1 = forms.FloatField(label="Mentee's 1st choice (points)", min_value=0, max_value=1000)
+    choice_2 = forms.FloatField(label="Mentee's 2nd choice (points)", min_value=0, max_value=1000)
+    choice_3 = forms.FloatField(label="Mentee's 3rd choice (points)", min_value=0, max_value=1000)
+
+    WEIGHTS = ("skill", "knowledge_transfer", "cross_department", "location", "timezone", "format")
+
+    @classmethod
+    def initial_from(cls, settings: engine.Settings, mode: str) -> dict[str, Any]:
+        w = settings.weights
+        choice = list(w.choice) + [w.choice[-1]] * 3
+        return {
+            "mode": mode,
+            "min_score": settings.min_score,
+            "unmatched_penalty": settings.unmatched_penalty,
+            "k": settings.k,
+            "allow_repeat_pairs": settings.allow_repeat_pairs,
+            **{name: getattr(w, name) for name in cls.WEIGHTS},
+            "choice_1": choice[0],
+            "choice_2": choice[1],
+            "choice_3": choice[2],
+        }
+
+    def to_settings(self, base: engine.Settings) -> engine.Settings:
+        data = self.cleaned_data
+        weights = engine.Weights.from_dict(
+            {
+                **base.weights.to_dict(),
+                **{name: data[name] for name in self.WEIGHTS},
+                "choice": [data["choice_1"], data["choice_2"], data["choice_3"]],
+            }
+        )
+        return engine.Settings.from_dict(
+            {
+                **base.to_dict(),
+                "weights": weights.to_dict(),
+                "min_score": data["min_score"],
+                "unmatched_penalty": data["unmatched_penalty"],
+                "k": data["k"],
+                "allow_repeat_pairs": data["allow_repeat_pairs"],
+            }
+        )
+
+
+class BanForm(forms.Form):
+    mentor = forms.ChoiceField()
+    mentee = forms.ChoiceField()
+    reason = forms.CharField(max_length=300, help_text="Kept with the ban and in the audit log.")
+
+    def __init__(self, *args: Any, mentors: list[Person], mentees: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = _people(mentors)
+        self.fields["mentee"].choices = _people(mentees)
+        self._people = {str(p.pk): p for p in [*mentors, *mentees]}
+
+    def person(self, field: str) -> Person:
+        return self._people[self.cleaned_data[field]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mentor") and data.get("mentor") == data.get("mentee"):
+            raise forms.ValidationError("Choose two different people.")
+        return data
+
+
+class PairPickForm(forms.Form):
+    """A mentor and a mentee, for 'add by hand' and 'why not this mentor?'."""
+
+    mentee = forms.ChoiceField()
+    mentor = forms.ChoiceField()
+
+    def __init__(self, *args: Any, mentors: list[Person], mentees: list[Person], prefix: str, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.fields["mentor"].choices = _people(mentors)
+        self.fields["mentee"].choices = _people(mentees)
+        self._mentors = {str(p.pk): p for p in mentors}
+        self._mentees = {str(p.pk): p for p in mentees}
+
+    @property
+    def mentor_person(self) -> Person:
+        return self._mentors[self.cleaned_data["mentor"]]
+
+    @property
+    def mentee_person(self) -> Person:
+        return self._mentees[self.cleaned_data["mentee"]]
+
+
+class SwapForm(forms.Form):
+    first = forms.ChoiceField(label="First mentee")
+    second = forms.ChoiceField(label="Second mentee")
+
+    def __init__(self, *args: Any, live: list[MatchProposal], **kwargs: Any) -> None:
+        super().__init__(*args, prefix="swap", **kwargs)
+        choices = [("", "Choose…")] + [(str(p.pk), f"{p.mentee} (now with {p.mentor})") for p in live]
+        self.fields["first"].choices = choices
+        self.fields["second"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("first") and data.get("first") == data.get("second"):
+            raise forms.ValidationError("Choose two different mentees.")
+        return data
+
+
+class CompareForm(forms.Form):
+    a = forms.ChoiceField(label="Run")
+    b = forms.ChoiceField(label="Compared with run")
+
+    def __init__(self, *args: Any, runs: list[MatchRun], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(r.pk), f"Run {r.pk} ({r.created_at:%d %b %H:%M}, {r.matched_count} pairs)") for r in runs]
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("a") and data.get("a") == data.get("b"):
+            raise forms.ValidationError("Choose two different runs.")
+        return data
+
+
+class RankForm(forms.Form):
+    """Up to three ranked mentors among those the mentee may choose."""
+
+    first = forms.ChoiceField(label="1st choice")
+    second = forms.ChoiceField(label="2nd choice", required=False)
+    third = forms.ChoiceField(label="3rd choice", required=False)
+
+    def __init__(self, *args: Any, mentors: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second", "third"):
+            self.fields[name].choices = _people(mentors, blank="No one")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        picked = [data.get(n) for n in ("first", "second", "third") if data.get(n)]
+        if len(set(picked)) != len(picked):
+            raise forms.ValidationError("Choose each mentor only once.")
+        if not data.get("first") and picked:
+            self.add_error("first", "Start with your 1st choice.")
+        data["mentor_ids"] = [int(p) for p in picked]
+        return data
+
+
+class DecideForm(forms.Form):
+    note = forms.CharField(
+        label="Note to the mentee (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

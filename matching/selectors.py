@@ -1,0 +1,276 @@
+"""Reads for the matching pages. Each page's queries are a fixed number whatever the data size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from matching.models import MatchBan, MatchProposal, MatchRun, MenteeChoice
+from profiles.models import Department, DevelopmentGoal, GoalStatus, Person, PersonSkill
+from programs.models import Cycle, Enrollment
+from programs.selectors.access import coordinated_cycles, person_of
+
+COMPONENT_LABELS = {
+    "skill": "Skills for the mentee's goals",
+    "knowledge_transfer": "Knowledge transfer from a retirement-eligible mentor",
+    "cross_department": "Different departments",
+    "location": "Same location",
+    "timezone": "Close time zones",
+    "format": "A shared meeting format",
+    "choice": "The mentee's own ranking",
+}
+RULE_LABELS = {
+    "self": "same person",
+    "reporting_chain": "same reporting chain",
+    "ban": "banned by a coordinator",
+    "prior_pair": "paired in an earlier cycle",
+}
+UNMATCHED_LABELS = {
+    "no_allowed_mentor": "Every mentor is ruled out by a hard rule.",
+    "below_min_score": "Every allowed mentor scores below the minimum.",
+    "capacity": "The best mentors for this mentee went to others.",
+    "rejected": "You rejected this mentee's pair.",
+}
+SORTS = {
+    "score": "Score, highest first",
+    "-score": "Score, lowest first",
+    "mentee": "Mentee name",
+    "department": "Mentee department",
+}
+SHOW = {"all": "Pairs and unmatched mentees", "pairs": "Pairs only", "unmatched": "Unmatched mentees only"}
+
+
+# ---------------------------------------------------------------- access
+
+
+def cycle_for_coordinator(user: Any, pk: int) -> Cycle:
+    return get_object_or_404(coordinated_cycles(user).select_related("program"), pk=pk)
+
+
+def run_for_coordinator(user: Any, pk: int) -> MatchRun:
+    return get_object_or_404(
+        MatchRun.objects.select_related("cycle__program", "started_by", "published_by").filter(
+            cycle__in=coordinated_cycles(user)
+        ),
+        pk=pk,
+    )
+
+
+# ---------------------------------------------------------------- explanation display
+
+
+def explanation_rows(explanation: dict[str, Any]) -> list[tuple[str, float]]:
+    return [(COMPONENT_LABELS.get(k, k), v) for k, v in explanation.get("components", {}).items() if v]
+
+
+@dataclass
+class ProposalRow:
+    proposal: MatchProposal
+    components: list[tuple[str, float]]
+    goals: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+
+
+@dataclass
+class UnmatchedRow:
+    mentee: Person
+    reason: str
+    detail: str
+
+
+@dataclass
+class ReviewPage:
+    run: MatchRun
+    rows: list[ProposalRow]
+    unmatched: list[UnmatchedRow]
+    departments: list[Department]
+    live: list[MatchProposal]
+    mentors: list[Person]
+    mentees: list[Person]
+    other_runs: list[MatchRun]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def review_page(*, run: MatchRun, sort: str = "score", department: int | None = None, show: str = "all") -> ReviewPage:
+    """Everything the review page shows, in five queries whatever the number of proposals."""
+    proposals = list(run.proposals.select_related("mentor__department", "mentee__department").order_by("pk"))
+    live = [p for p in proposals if p.status != MatchProposal.Status.REJECTED]
+    paired = {p.mentee_id for p in live}
+    reasons: dict[int, tuple[str, str]] = {}
+    for u in run.unmatched:
+        if u["mentee_id"] not in paired:
+            reasons[u["mentee_id"]] = (u["reason"], u.get("detail", ""))
+    for p in proposals:
+        if p.status == MatchProposal.Status.REJECTED and p.mentee_id not in paired:
+            reasons.setdefault(p.mentee_id, ("rejected", ""))
+    known = {p.mentee_id: p.mentee for p in proposals}
+    missing = [pk for pk in reasons if pk not in known]
+    if missing:
+        known.update({p.pk: p for p in Person.objects.filter(pk__in=missing).select_related("department")})
+    unmatched = [
+        UnmatchedRow(mentee=known[pk], reason=UNMATCHED_LABELS.get(r, r), detail="")
+        for pk, (r, _detail) in reasons.items()
+        if pk in known
+    ]
+    departments = sorted(
+        {p.mentee.department for p in live} | {u.mentee.department for u in unmatched}, key=lambda d: d.name
+    )
+    if department:
+        live_shown = [p for p in live if p.mentee.department_id == department]
+        unmatched = [u for u in unmatched if u.mentee.department_id == department]
+    else:
+        live_shown = live
+    key = {
+        "score": lambda p: (-p.score, p.pk),
+        "-score": lambda p: (p.score, p.pk),
+        "mentee": lambda p: (p.mentee.last_name, p.mentee.first_name, p.pk),
+        "department": lambda p: (p.mentee.department.name, -p.score, p.pk),
+    }.get(sort, lambda p: (-p.score, p.pk))
+    live_shown = sorted(live_shown, key=key)
+    unmatched.sort(key=lambda u: (u.mentee.last_name, u.mentee.first_name))
+    rows = [
+        ProposalRow(
+            proposal=p,
+            components=explanation_rows(p.explanation),
+            goals=p.explanation.get("goals", []),
+            removed=[
+                {**r, "rules": [RULE_LABELS.get(x, x) for x in r.get("rules", [])]}
+                for r in p.explanation.get("removed", [])
+            ],
+        )
+        for p in live_shown
+    ]
+    if show == "unmatched":
+        rows = []
+    elif show == "pairs":
+        unmatched = []
+    mentors = list(
+        Person.objects.filter(
+            enrollments__cycle_id=run.cycle_id,
+            enrollments__role=Enrollment.Role.MENTOR,
+            enrollments__status=Enrollment.Status.APPROVED,
+            separated_on__isnull=True,
+        ).order_by("last_name", "first_name", "pk")
+    )
+    everyone = {p.mentee_id: p.mentee for p in live}
+    everyone.update({pk: known[pk] for pk in reasons if pk in known})
+    mentees = sorted(everyone.values(), key=lambda m: (m.last_name, m.first_name, m.pk))
+    other_runs = list(
+        MatchRun.objects.filter(cycle_id=run.cycle_id, status=MatchRun.Status.DONE).exclude(pk=run.pk).order_by("-pk")
+    )
+    counts = {
+        "live": len(live),
+        "locked": sum(1 for p in live if p.status == MatchProposal.Status.LOCKED),
+        "rejected": len(proposals) - len(live),
+        "unmatched": len(reasons),
+    }
+    return ReviewPage(
+        run=run,
+        rows=rows,
+        unmatched=unmatched,
+        departments=departments,
+        live=sorted(live, key=lambda p: (p.mentee.last_name, p.mentee.first_name, p.pk)),
+        mentors=mentors, mentees=mentees, other_runs=other_runs, counts=counts,
+    )
+
+
+# ---------------------------------------------------------------- cycle matching home
+
+
+def cycle_runs(cycle: Cycle) -> QuerySet[MatchRun]:
+    return MatchRun.objects.filter(cycle=cycle).select_related("started_by", "published_by").order_by("-pk")
+
+
+def cycle_bans(cycle: Cycle) -> QuerySet[MatchBan]:
+    return MatchBan.objects.filter(cycle=cycle).select_related("mentor", "mentee", "created_by")
+
+
+def cycle_counts(cycle: Cycle) -> dict[str, int]:
+    return Enrollment.objects.filter(cycle=cycle, status=Enrollment.Status.APPROVED).aggregate(
+        mentors=Count("pk", filter=Q(role=Enrollment.Role.MENTOR)),
+        mentees=Count("pk", filter=Q(role=Enrollment.Role.MENTEE)),
+    )
+
+
+# ---------------------------------------------------------------- coverage
+
+
+@dataclass
+class CoverageRow:
+    skill: str
+    category: str
+    goals: int
+    mentees: int
+    best_level: int  # best level among mentors who will teach it (0: nobody)
+    targets: list[int]
+
+
+def coverage_gaps(cycle: Cycle) -> list[CoverageRow]:
+    """Active IDP goals of approved mentees that no available mentor can teach, by skill. Two queries."""
+    goals = (
+        DevelopmentGoal.objects.filter(
+            person__enrollments__cycle=cycle,
+            person__enrollments__role=Enrollment.Role.MENTEE,
+            person__enrollments__status=Enrollment.Status.APPROVED,
+            person__separated_on__isnull=True,
+            status=GoalStatus.ACTIVE,
+            skill__isnull=False,
+        )
+        .select_related("skill__category")
+        .distinct()
+    )
+    teachers: dict[int, list[tuple[int, int]]] = defaultdict(list)  # skill -> [(level, person)]
+    for skill_id, level, person_id in PersonSkill.objects.filter(
+        will_teach=True,
+        person__enrollments__cycle=cycle,
+        person__enrollments__role=Enrollment.Role.MENTOR,
+        person__enrollments__status=Enrollment.Status.APPROVED,
+        person__separated_on__isnull=True,
+    ).values_list("skill_id", "level", "person_id"):
+        teachers[skill_id].append((level, person_id))
+    rows: dict[int, CoverageRow] = {}
+    people: dict[int, set[int]] = defaultdict(set)
+    for goal in goals:
+        target = goal.target_level or 2
+        able = [lvl for lvl, pk in teachers.get(goal.skill_id, []) if pk != goal.person_id]
+        if any(lvl >= target for lvl in able):
+            continue
+        row = rows.setdefault(
+            goal.skill_id,
+            CoverageRow(goal.skill.name, goal.skill.category.name, 0, 0, max(able, default=0), []),
+        )
+        row.goals += 1
+        row.targets.append(target)
+        people[goal.skill_id].add(goal.person_id)
+    for skill_id, row in rows.items():
+        row.mentees = len(people[skill_id])
+        row.targets = sorted(set(row.targets))
+    return sorted(rows.values(), key=lambda r: (-r.goals, r.skill))
+
+
+# ---------------------------------------------------------------- participants
+
+
+def choice_cycles_for(user: Any) -> QuerySet[Cycle]:
+    """Cycles with mentee choice on where this user is an approved mentee."""
+    person = person_of(user)
+    if person is None:
+        return Cycle.objects.none()
+    return Cycle.objects.filter(
+        mentee_choice=True,
+        enrollments__person=person,
+        enrollments__role=Enrollment.Role.MENTEE,
+        enrollments__status=Enrollment.Status.APPROVED,
+    ).select_related("program")
+
+
+def requests_for_mentor(person: Person) -> QuerySet[MenteeChoice]:
+    return (
+        MenteeChoice.objects.filter(mentor=person, cycle__mentee_choice=True)
+        .select_related("cycle__program", "mentee__department")
+        .order_by("status", "cycle_id", "rank", "pk")
+    )

@@ -1,0 +1,248 @@
+"""ORM rows -> engine input for one cycle, in a fixed handful of queries whatever the cohort size.
+
+Candidates are the approved, still-employed enrollments of the cycle. Mentees bring the goals
+named on their application (or, when none has a skill, their active IDP goals); mentors bring
+their skills and capacity. Active pairs of the cycle become locks; pairs of earlier cycles are
+prior pairs; coordinator bans and mentors who declined a mentee's request are bans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from typing import Any
+
+from matching import engine
+from matching.models import MatchBan, MatchSettings, MenteeChoice
+from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill, Skill
+from programs.models import Cycle, Enrollment, Mentorship
+
+Pair = tuple[int, int]  # (mentor id, mentee id), as the engine writes pairs
+
+
+@dataclass
+class CycleInput:
+    """The engine problem for a cycle, plus what the app needs to show its results in words."""
+
+    problem: engine.Problem
+    settings: engine.Settings
+    mode: str
+    people: dict[int, Person]  # every candidate, department loaded
+    skill_names: dict[int, str]
+    existing: dict[Pair, int] = field(default_factory=dict)  # locked active pair -> Mentorship id
+    capacity: dict[int, int] = field(default_factory=dict)  # mentor id -> places this cycle (before locks)
+    paired_elsewhere: set[int] = field(default_factory=set)  # mentees left out: paired with a non-candidate
+    goal_count: int = 0  # IDP goals (with a skill) over all mentees
+
+    def mentee(self, person_id: int) -> engine.Mentee | None:
+        return next((m for m in self.problem.mentees if m.id == person_id), None)
+
+    def mentor(self, person_id: int) -> engine.Mentor | None:
+        return next((m for m in self.problem.mentors if m.id == person_id), None)
+
+    def name(self, person_id: Any) -> str:
+        person = self.people.get(person_id)
+        return person.full_name if person else f"person {person_id}"
+
+
+def settings_for(cycle: Cycle, stored: MatchSettings | None = None) -> tuple[engine.Settings, str]:
+    """The engine settings and mode a cycle's coordinator chose (defaults when they chose nothing).
+
+    Repeat pairs follow the cycle's own option, which the pair rules in programs also read.
+    """
+    if stored is None:
+        stored = MatchSettings.objects.filter(cycle=cycle).first()
+    data = dict(stored.data) if stored else {}
+    data["allow_repeat_pairs"] = cycle.allow_repeat_pairs
+    # IANA zones become offsets at the cycle's start, so summer time is right for the cycle.
+    data["tz_reference"] = datetime.combine(cycle.starts_on, time(12))  # naive UTC, as the engine wants
+    settings = engine.Settings.from_dict(data)
+    return settings, (stored.mode if stored else MatchSettings.Mode.OPTIMAL)
+
+
+def cycle_input(
+    cycle: Cycle,
+    *,
+    settings: engine.Settings | None = None,
+    mode: str | None = None,
+    extra_bans: frozenset[Pair] = frozenset(),
+    extra_locks: frozenset[Pair] = frozenset(),
+) -> CycleInput:
+    """Build the engine problem for `cycle`. About ten queries, none per person."""
+    if settings is None:
+        settings, stored_mode = settings_for(cycle)
+        mode = mode or stored_mode
+    enrollments = list(
+        Enrollment.objects.filter(cycle=cycle, status=Enrollment.Status.APPROVED, person__separated_on__isnull=True)
+        .select_related("person__department")
+        .prefetch_related("goals")
+        .order_by("person_id")
+    )
+    people: dict[int, Person] = {}
+    mentor_rows: dict[int, Enrollment] = {}
+    mentee_rows: dict[int, Enrollment] = {}
+    for enrollment in enrollments:
+        people[enrollment.person_id] = enrollment.person
+        rows = mentor_rows if enrollment.role == Enrollment.Role.MENTOR else mentee_rows
+        rows[enrollment.person_id] = enrollment
+
+    idp_goals: dict[int, list[DevelopmentGoal]] = defaultdict(list)
+    for goal in DevelopmentGoal.objects.filter(
+        person_id__in=list(mentee_rows), status=GoalStatus.ACTIVE, skill__isnull=False
+    ).order_by("priority", "pk"):
+        idp_goals[goal.person_id].append(goal)
+
+    skills: dict[int, dict[int, tuple[int, bool]]] = defaultdict(dict)
+    for person_id, skill_id, level, will_teach in PersonSkill.objects.filter(
+        person_id__in=list(mentor_rows)
+    ).values_list("person_id", "skill_id", "level", "will_teach"):
+        skills[person_id][skill_id] = (int(level), bool(will_teach))
+
+    supervisors = {pk: p.supervisor_id for pk, p in people.items() if p.supervisor_id}
+    above = set(supervisors.values()) - set(supervisors)
+    supervisors.update(
+        dict(Person.objects.filter(pk__in=above, supervisor__isnull=False).values_list("pk", "supervisor_id"))
+    )
+
+    prior = frozenset(
+        Mentorship.objects.filter(mentor_id__in=list(mentor_rows), mentee_id__in=list(mentee_rows))
+        .exclude(cycle=cycle)
+        .values_list("mentor_id", "mentee_id")
+    )
+    bans = set(MatchBan.objects.filter(cycle=cycle).values_list("mentor_id", "mentee_id")) | set(extra_bans)
+
+    choices: dict[int, list[int]] = defaultdict(list)
+    for mentor_id, mentee_id, status in (
+        MenteeChoice.objects.filter(cycle=cycle).order_by("mentee_id", "rank").values_list("mentor_id", "mentee_id", "status")
+    ):
+        if status == MenteeChoice.Status.DECLINED:
+            bans.add((mentor_id, mentee_id))
+        elif cycle.mentee_choice:
+            choices[mentee_id].append(mentor_id)
+
+    capacity = {
+        pk: int(e.capacity or people[pk].mentor_capacity or 0) for pk, e in mentor_rows.items()
+    }
+    # Active pairs of this cycle stay as they are: locks when both are candidates; otherwise
+    # the mentee is already served, or the mentor's place is taken.
+    locks: dict[int, int] = {}  # mentee -> mentor
+    existing: dict[Pair, int] = {}
+    paired_elsewhere: set[int] = set()
+    for pk, mentor_id, mentee_id in Mentorship.objects.active().filter(cycle=cycle).values_list(
+        "pk", "mentor_id", "mentee_id"
+    ).order_by("pk"):
+        if mentee_id in mentee_rows and mentor_id in mentor_rows and mentee_id not in locks:
+            locks[mentee_id] = mentor_id
+            existing[(mentor_id, mentee_id)] = pk
+        elif mentee_id in mentee_rows:
+            paired_elsewhere.add(mentee_id)
+        elif mentor_id in mentor_rows:
+            capacity[mentor_id] -= 1
+    for mentor_id, mentee_id in sorted(extra_locks):
+        if mentee_id in mentee_rows and mentor_id in mentor_rows and mentee_id not in locks:
+            locks[mentee_id] = mentor_id
+    used: dict[int, int] = defaultdict(int)
+    for mentor_id in locks.values():
+        used[mentor_id] += 1
+    for mentor_id, n in used.items():
+        # A coordinator may have paired beyond a mentor's stated capacity; the engine must not refuse that.
+        capacity[mentor_id] = max(capacity[mentor_id], n)
+
+    mentees = []
+    goal_count = 0
+    for pk, enrollment in mentee_rows.items():
+        if pk in paired_elsewhere:
+            continue
+        person = people[pk]
+        chosen = [g for g in enrollment.goals.all() if g.skill_id and g.status == GoalStatus.ACTIVE]
+        goals = tuple(
+            engine.Goal(g.skill_id, target=int(g.target_level or 2), priority=int(g.priority))
+            for g in (chosen or idp_goals.get(pk, []))
+        )
+        goal_count += len(goals)
+        mentees.append(
+            engine.Mentee(
+                id=pk,
+                goals=goals,
+                department=person.department_id,
+                location=person.office_location.strip().lower() or None,
+                timezone=person.time_zone or None,
+                formats=frozenset(person.meeting_formats) or frozenset(engine.FORMATS),
+                choices=tuple(m for m in choices.get(pk, ()) if m in mentor_rows),
+            )
+        )
+    mentors = []
+    for pk in mentor_rows:
+        if capacity[pk] < 1:
+            continue
+        person = people[pk]
+        mentors.append(
+            engine.Mentor(
+                id=pk,
+                skills=skills.get(pk, {}),
+                capacity=capacity[pk],
+                department=person.department_id,
+                location=person.office_location.strip().lower() or None,
+                timezone=person.time_zone or None,
+                formats=frozenset(person.meeting_formats) or frozenset(engine.FORMATS),
+                retirement_eligible=person.is_retirement_eligible(cycle.ends_on),
+            )
+        )
+    mentor_ids = {m.id for m in mentors}
+    lock_pairs = frozenset((m, e) for e, m in locks.items() if m in mentor_ids)
+    skill_ids = {g.skill for m in mentees for g in m.goals} | {s for m in mentors for s in m.skills}
+    skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
+    problem = engine.Problem(
+        mentees=tuple(mentees),
+        mentors=tuple(mentors),
+        supervisors=supervisors,
+        bans=frozenset(bans),
+        prior_pairs=prior,
+        locks=lock_pairs,
+    )
+    return CycleInput(
+        problem=problem,
+        settings=settings,
+        mode=mode or MatchSettings.Mode.OPTIMAL,
+        people=people,
+        skill_names=skill_names,
+        existing={p: pk for p, pk in existing.items() if p in lock_pairs},
+        capacity={m.id: m.capacity for m in mentors},
+        paired_elsewhere=paired_elsewhere,
+        goal_count=goal_count,
+    )
+
+
+def without_full_mentors(data: CycleInput, taken: dict[int, int]) -> CycleInput:
+    """The same input without mentors whose places are all taken (`taken`: mentor -> places used)."""
+    mentors = tuple(m for m in data.problem.mentors if taken.get(m.id, 0) < m.capacity)
+    keep = {m.id for m in mentors}
+    problem = replace(
+        data.problem, mentors=mentors, locks=frozenset(p for p in data.problem.locks if p[0] in keep)
+    )
+    return replace(data, problem=problem)
+
+
+def explanation_json(explanation: engine.Explanation, data: CycleInput) -> dict[str, Any]:
+    """An engine Explanation as JSON, with names, so a stored proposal reads without the engine."""
+    return {
+        "components": {k: round(float(v), 3) for k, v in explanation.components.items()},
+        "goals": [
+            {
+                "skill": g.skill,
+                "skill_name": data.skill_names.get(g.skill, str(g.skill)),
+                "target": g.target,
+                "priority": g.priority,
+                "mentor_level": g.mentor_level,
+                "points": round(float(g.points), 3),
+                "covered": bool(g.covered),
+            }
+            for g in explanation.goals
+        ],
+        "removed": [
+            {"mentor_id": r.mentor_id, "mentor_name": data.name(r.mentor_id), "rules": list(r.rules)}
+            for r in explanation.removed
+        ],
+        "below_min_score": int(explanation.below_min_score),
+    }

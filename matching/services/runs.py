@@ -1,0 +1,317 @@
+"""Match runs: settings and bans, starting a run, running the engine, publishing, comparing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from matching import engine
+from matching.models import MatchBan, MatchProposal, MatchRun, MatchSettings, MenteeChoice
+from matching.services.inputs import CycleInput, cycle_input, explanation_json, settings_for
+from profiles.models import Person
+from programs.models import Cycle, Enrollment, Mentorship
+from programs.services.cycles import cycle_update
+from programs.services.pairs import mentorship_create
+
+logger = logging.getLogger("matching.runs")
+
+
+# ---------------------------------------------------------------- settings and bans
+
+
+@transaction.atomic
+def match_settings_update(*, cycle: Cycle, by: Any, settings: engine.Settings, mode: str) -> MatchSettings:
+    """Save the cycle's match settings. Repeat pairs is the cycle's own option, so it is saved there."""
+    if mode not in MatchSettings.Mode.values:
+        raise ValidationError({"mode": "Choose a mode."})
+    data = settings.to_dict()
+    data.pop("tz_reference", None)
+    stored, _ = MatchSettings.objects.update_or_create(
+        cycle=cycle, defaults={"data": data, "mode": mode, "updated_by": by}
+    )
+    if settings.allow_repeat_pairs != cycle.allow_repeat_pairs:
+        cycle_update(cycle=cycle, by=by, allow_repeat_pairs=settings.allow_repeat_pairs)
+    audit_record(actor=by, action="matching.settings", target=cycle, summary=f"Match settings: {mode}", data=data)
+    return stored
+
+
+@transaction.atomic
+def match_ban_create(*, cycle: Cycle, mentor: Person, mentee: Person, reason: str, by: Any) -> MatchBan:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why these two must not be paired."})
+    if mentor.pk == mentee.pk:
+        raise ValidationError("Choose two different people.")
+    if MatchBan.objects.filter(cycle=cycle, mentor=mentor, mentee=mentee).exists():
+        raise ValidationError(f"{mentor} and {mentee} are already banned from being paired.")
+    ban = MatchBan.objects.create(cycle=cycle, mentor=mentor, mentee=mentee, reason=reason, created_by=by)
+    audit_record(actor=by, action="matching.ban", target=cycle, summary=f"Banned {mentor} → {mentee}: {reason}")
+    return ban
+
+
+@transaction.atomic
+def match_ban_delete(*, ban: MatchBan, by: Any) -> None:
+    audit_record(actor=by, action="matching.unban", target=ban.cycle, summary=f"Lifted ban {ban.mentor} → {ban.mentee}")
+    ban.delete()
+
+
+# ---------------------------------------------------------------- runs
+
+
+@transaction.atomic
+def run_start(*, cycle: Cycle, by: Any, parent: MatchRun | None = None) -> MatchRun:
+    """Queue a run of the engine over the cycle. A re-run keeps the parent's locked pairs and
+    treats its rejected pairs as bans."""
+    if parent is not None and parent.status != MatchRun.Status.DONE:
+        raise ValidationError("Only a finished run can be run again.")
+    settings, mode = settings_for(cycle)
+    inputs: dict[str, list] = {"locks": [], "bans": []}
+    if parent is not None:
+        for mentor_id, mentee_id, status in parent.proposals.filter(
+            status__in=[MatchProposal.Status.LOCKED, MatchProposal.Status.REJECTED]
+        ).values_list("mentor_id", "mentee_id", "status"):
+            key = "locks" if status == MatchProposal.Status.LOCKED else "bans"
+            inputs[key].append([mentor_id, mentee_id])
+    run = MatchRun.objects.create(
+        cycle=cycle, parent=parent, mode=mode, settings=settings.to_dict(), inputs=inputs, started_by=by
+    )
+    audit_record(actor=by, action="matching.run", target=run, summary=f"Started run {run.pk} ({mode})")
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from matching import tasks
+
+    try:
+        tasks.execute_run.apply_async(args=[run_id], retry=False)
+    except Exception:
+        if tasks.execute_run.app.conf.task_always_eager:
+            raise
+        # No broker reachable: the coordinator is waiting on the page, so run it here instead.
+        logger.warning("Could not queue match run %s; running it in-process.", run_id, exc_info=True)
+        run_execute(run_id=run_id)
+
+
+def _pairs(rows: list) -> frozenset[tuple[int, int]]:
+    return frozenset((int(a), int(b)) for a, b in rows)
+
+
+def run_input(run: MatchRun) -> CycleInput:
+    """The engine input of a run: today's data, the run's settings, its carried-over locks and bans."""
+    return cycle_input(
+        run.cycle,
+        settings=engine.Settings.from_dict(run.settings),
+        mode=run.mode,
+        extra_bans=_pairs(run.inputs.get("bans", [])),
+        extra_locks=_pairs(run.inputs.get("locks", [])),
+    )
+
+
+def run_execute(*, run_id: int) -> MatchRun:
+    """Run the engine for a queued run and store its proposals. Safe to call twice (a retried task)."""
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().select_related("cycle").get(pk=run_id)
+        if run.status in (MatchRun.Status.DONE, MatchRun.Status.FAILED):
+            return run
+        run.status, run.started_at, run.message = MatchRun.Status.RUNNING, timezone.now(), ""
+        run.save(update_fields=["status", "started_at", "message"])
+    t0 = time.perf_counter()
+    try:
+        data = run_input(run)
+        t1 = time.perf_counter()
+        solver = engine.solve_stable if run.mode == MatchSettings.Mode.STABLE else engine.solve
+        result = solver(data.problem, data.settings)
+    except OperationalError:
+        raise  # transient: the task retries, and the run is picked up again in "running"
+    except engine.ProblemError as error:
+        return _fail(run, f"The engine refused this input: {error}")
+    except Exception:
+        logger.exception("Match run %s failed", run_id)
+        return _fail(run, "The run failed unexpectedly. The error is in the server log; try again.")
+    t2 = time.perf_counter()
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        run.proposals.all().delete()
+        locked_pairs = set(data.problem.locks)
+        MatchProposal.objects.bulk_create(
+            MatchProposal(
+                run=run,
+                mentor_id=p.mentor_id,
+                mentee_id=p.mentee_id,
+                score=round(float(p.score), 3),
+                explanation=explanation_json(p.explanation, data) if p.explanation else {},
+                status=MatchProposal.Status.LOCKED
+                if (p.mentor_id, p.mentee_id) in locked_pairs
+                else MatchProposal.Status.PROPOSED,
+                mentorship_id=data.existing.get((p.mentor_id, p.mentee_id)),
+            )
+            for p in result.pairs
+        )
+        run.mentee_count, run.mentor_count = len(data.problem.mentees), len(data.problem.mentors)
+        run.unmatched = [{"mentee_id": u.mentee_id, "reason": u.reason, "detail": u.detail} for u in result.unmatched]
+        run.timings = {
+            "input_s": round(t1 - t0, 4),
+            "engine_s": round(t2 - t1, 4),
+            **{k: round(float(v), 4) for k, v in result.stats.items()},
+        }
+        _refresh_figures(run, goal_count=data.goal_count)
+        run.status, run.finished_at = MatchRun.Status.DONE, timezone.now()
+        run.save()
+    return run
+
+
+def _fail(run: MatchRun, message: str) -> MatchRun:
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.FAILED, message=message[:1000], finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _refresh_figures(run: MatchRun, *, goal_count: int | None = None) -> None:
+    """Recount matched mentees, total score and coverage from the run's live proposals."""
+    live = [p for p in run.proposals.all() if p.status != MatchProposal.Status.REJECTED]
+    if goal_count is not None:
+        run.timings = {**run.timings, "goals": goal_count}
+    goals = int(run.timings.get("goals", 0))
+    run.matched_count = len(live)
+    run.total_score = round(sum(p.score for p in live), 3)
+    run.coverage_mentees = (len(live) / run.mentee_count) if run.mentee_count else 0.0
+    covered = sum(1 for p in live for g in p.explanation.get("goals", []) if g.get("covered"))
+    run.coverage_goals = (covered / goals) if goals else 0.0
+
+
+def run_figures_save(run: MatchRun) -> None:
+    _refresh_figures(run)
+    run.save(update_fields=["matched_count", "total_score", "coverage_mentees", "coverage_goals"])
+
+
+# ---------------------------------------------------------------- publishing
+
+
+@transaction.atomic
+def run_publish(*, run: MatchRun, by: Any) -> list[Mentorship]:
+    """Create every live proposal as a Mentorship, all or nothing.
+
+    Each pair goes through programs' hard rules as they stand now; if any pair is refused,
+    nothing is created and the error lists every refused pair. Pairs that already existed when
+    the run started are left as they are. Both people hear of their pair after the commit
+    (mentorship_create sends programs.signals.mentorship_created; notifications mails them).
+    """
+    run = MatchRun.objects.select_for_update().select_related("cycle").get(pk=run.pk)
+    if run.published_at is not None:
+        raise ValidationError("This run is already published.")
+    if run.status != MatchRun.Status.DONE:
+        raise ValidationError("Only a finished run can be published.")
+    proposals = list(
+        run.proposals.exclude(status=MatchProposal.Status.REJECTED)
+        .select_related("mentor", "mentee", "mentorship")
+        .order_by("mentee__last_name", "mentee__first_name", "pk")
+    )
+    chosen = set(
+        MenteeChoice.objects.filter(cycle=run.cycle)
+        .exclude(status=MenteeChoice.Status.DECLINED)
+        .values_list("mentor_id", "mentee_id")
+    )
+    created: list[Mentorship] = []
+    refused: list[str] = []
+    for proposal in proposals:
+        if proposal.mentorship is not None and proposal.mentorship.status == Mentorship.Status.ACTIVE:
+            continue  # the pair existed before the run
+        source = (
+            Mentorship.Source.CHOICE
+            if (proposal.mentor_id, proposal.mentee_id) in chosen
+            else Mentorship.Source.MATCHING
+        )
+        try:
+            created.append(
+                mentorship_create(
+                    cycle=run.cycle, mentor=proposal.mentor, mentee=proposal.mentee, by=by, source=source
+                )
+            )
+        except ValidationError as error:
+            refused.append(f"{proposal.mentor} → {proposal.mentee}: {' '.join(error.messages)}")
+    if refused:
+        raise ValidationError(
+            [f"Nothing was published: {len(refused)} pair(s) break a rule now. Fix them and publish again."]
+            + refused
+        )
+    run.published_at, run.published_by = timezone.now(), by
+    run.save(update_fields=["published_at", "published_by"])
+    audit_record(
+        actor=by,
+        action="matching.publish",
+        target=run,
+        summary=f"Published run {run.pk} of {run.cycle}: {len(created)} new pair(s)",
+        data={"mentorships": [m.pk for m in created]},
+    )
+    return created
+
+
+# ---------------------------------------------------------------- comparing
+
+
+@dataclass(frozen=True)
+class PairChange:
+    mentee: Person
+    mentor_a: Person | None
+    score_a: float | None
+    mentor_b: Person | None
+    score_b: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: MatchRun
+    b: MatchRun
+    changes: list[PairChange]
+    same: int
+
+
+def runs_compare(*, a: MatchRun, b: MatchRun) -> Comparison:
+    """Which mentees got a different mentor (or none) in run b than in run a. Two queries."""
+    live = (
+        MatchProposal.objects.exclude(status=MatchProposal.Status.REJECTED)
+        .filter(run__in=[a, b])
+        .select_related("mentor", "mentee__department")
+    )
+    by_run: dict[int, dict[int, MatchProposal]] = {a.pk: {}, b.pk: {}}
+    mentees: dict[int, Person] = {}
+    for p in live:
+        by_run[p.run_id][p.mentee_id] = p
+        mentees[p.mentee_id] = p.mentee
+    changes = []
+    same = 0
+    for mentee_id in sorted(mentees, key=lambda pk: (mentees[pk].last_name, mentees[pk].first_name, pk)):
+        pa, pb = by_run[a.pk].get(mentee_id), by_run[b.pk].get(mentee_id)
+        if pa and pb and pa.mentor_id == pb.mentor_id:
+            same += 1
+            continue
+        changes.append(
+            PairChange(
+                mentee=mentees[mentee_id],
+                mentor_a=pa.mentor if pa else None,
+                score_a=pa.score if pa else None,
+                mentor_b=pb.mentor if pb else None,
+                score_b=pb.score if pb else None,
+            )
+        )
+    return Comparison(a=a, b=b, changes=changes, same=same)
+
+
+def approved_people(cycle: Cycle, role: str) -> list[Person]:
+    """Approved, still-employed people of a cycle in one role (for the forms' choices)."""
+    return list(
+        Person.objects.filter(
+            enrollments__cycle=cycle, enrollments__role=role, enrollments__status=Enrollment.Status.APPROVED,
+            separated_on__isnull=True,
+        ).order_by("last_name", "first_name", "pk")
+    )

@@ -1,0 +1,1 @@
+"""Matching pages: coordinator.py (runs, review, settings, coverage) and participant.py (choice)."""
