@@ -93,9 +93,8 @@ def rsvp_respond(*, event: Event, person: Person, going: bool, guests: int = 0) 
             )
         else:
             rsvp.status = RSVP.Status.WAITLIST
-    if rsvp.status != previous_status and rsvp.status == RSVP.Status.WAITLIST:
-        rsvp.responded_at = timezone.now()  # a new place at the back of the waitlist
-    elif previous_status is None:
+    if rsvp.status != previous_status:
+        # A changed answer is a new answer; for the waitlist it means a place at the back.
         rsvp.responded_at = timezone.now()
     rsvp.guests = guests
     rsvp.save()
@@ -108,7 +107,10 @@ def rsvp_respond(*, event: Event, person: Person, going: bool, guests: int = 0) 
 
 def _promote_waitlisted(event: Event) -> tuple[RSVP, ...]:
     """Move waitlisted people to going, in the order they asked, skipping any party too large for
-    the seats left (the next one who fits goes instead). Runs under the event's row lock."""
+    the seats left (the next one who fits goes instead).
+
+    The caller holds the event's row lock (select_for_update) in the current transaction;
+    programs.services.events calls this too, when a coordinator raises the capacity."""
     free = None if event.capacity is None else event.capacity - seats_taken(event)
     if free is not None and free <= 0:
         return ()

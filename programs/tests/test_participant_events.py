@@ -349,3 +349,14 @@ def test_the_promoted_person_is_emailed_when_someone_cancels(client, django_capt
         client.post(rsvp_url(event), {"response": "not_going"})
     assert [m.to for m in mailoutbox] == [[waiting.person.email]]
     assert "Budget walk-through" in mailoutbox[0].subject + mailoutbox[0].body
+
+
+def test_answering_going_again_while_waitlisted_keeps_my_place():
+    cycle = CycleFactory()
+    event = EventFactory(cycle=cycle, capacity=1)
+    RSVPFactory(event=event, person=participant(cycle), status=RSVP.Status.GOING)
+    first, second = participant(cycle), participant(cycle)
+    rsvp_respond(event=event, person=first, going=True)
+    rsvp_respond(event=event, person=second, going=True)
+    again = rsvp_respond(event=event, person=first, going=True)
+    assert (again.rsvp.status, again.waitlist_position) == (RSVP.Status.WAITLIST, 1)
