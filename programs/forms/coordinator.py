@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from profiles.models import Person
-from programs.models import Cycle, Enrollment, Event, Program
+from programs.models import Cycle, Enrollment, Event, Mentorship, Program
 from programs.services.cycles import DEFAULT_LENGTH_MONTHS, cycle_date_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -149,21 +151,48 @@ class DecisionForm(forms.Form):
         self.fields["enrollments"].queryset = Enrollment.objects.filter(cycle=cycle)
 
 
-class _PersonChoice(forms.ModelChoiceField):
+class _MentorChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.full_name} ({obj.department.name})"
+        return f"{obj.full_name} ({obj.department.name}) – {obj.active_pairs} of {obj.capacity} mentees"
+
+
+class _MenteeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        paired = " – has a mentor" if obj.active_pairs else ""
+        return f"{obj.full_name} ({obj.department.name}){paired}"
 
 
 class PairCreateForm(forms.Form):
-    mentor = _PersonChoice(queryset=Person.objects.none())
-    mentee = _PersonChoice(queryset=Person.objects.none())
+    """Approved people of the cycle, labelled with what the rules will look at (load, existing mentor)."""
+
+    mentor = _MentorChoice(queryset=Person.objects.none())
+    mentee = _MenteeChoice(queryset=Person.objects.none())
 
     def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         approved = Enrollment.objects.filter(cycle=cycle, status=Enrollment.Status.APPROVED)
-        for field, role in (("mentor", Enrollment.Role.MENTOR), ("mentee", Enrollment.Role.MENTEE)):
-            people = approved.filter(role=role).values("person")
-            self.fields[field].queryset = Person.objects.filter(pk__in=people).select_related("department")
+        mentor_enrollment = approved.filter(role=Enrollment.Role.MENTOR, person=OuterRef("pk"))
+        self.fields["mentor"].queryset = (
+            Person.objects.filter(pk__in=approved.filter(role=Enrollment.Role.MENTOR).values("person"))
+            .select_related("department")
+            .annotate(
+                active_pairs=Count(
+                    "mentorships_as_mentor",
+                    filter=Q(mentorships_as_mentor__cycle=cycle, mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
+                ),
+                capacity=Coalesce(Subquery(mentor_enrollment.values("capacity")[:1]), F("mentor_capacity")),
+            )
+        )
+        self.fields["mentee"].queryset = (
+            Person.objects.filter(pk__in=approved.filter(role=Enrollment.Role.MENTEE).values("person"))
+            .select_related("department")
+            .annotate(
+                active_pairs=Count(
+                    "mentorships_as_mentee",
+                    filter=Q(mentorships_as_mentee__cycle=cycle, mentorships_as_mentee__status=Mentorship.Status.ACTIVE),
+                )
+            )
+        )
 
 
 class PairEndForm(forms.Form):

@@ -87,3 +87,13 @@ def test_pairs_page_query_count_is_fixed(client, world, django_assert_max_num_qu
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert len(response.context["pairs"]) == 33
+
+
+def test_the_pair_form_shows_each_mentors_load_and_who_already_has_a_mentor(client, world):
+    mentor = EnrollmentFactory(cycle=world.cycle, role="mentor", capacity=3, person=PersonFactory(first_name="Mo")).person
+    mentee = _approved(world.cycle, "mentee")
+    MentorshipFactory(cycle=world.cycle, mentor=mentor, mentee=mentee)
+    MentorshipFactory(cycle=world.cycle, mentor=mentor, status="ended")
+    text = client.get(reverse("programs:cycle-pairs", args=[world.cycle.pk])).content.decode()
+    assert f"{mentor.full_name} ({mentor.department.name}) – 1 of 3 mentees" in text
+    assert f"{mentee.full_name} ({mentee.department.name}) – has a mentor" in text
