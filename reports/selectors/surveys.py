@@ -1,7 +1,9 @@
-"""The one place the reports read survey results, through the surveys app's own selector.
+"""The one place the reports read survey results: `surveys.selectors.cycle_outcomes(*, cycle_ids)`.
 
-Until surveys exposes `surveys.selectors.cycle_outcomes(*, cycle_ids)`, every page shows
-"no survey data yet" instead of failing; nothing else in reports imports surveys.
+That selector returns, per cycle, invitations, responses and the share of positive answers to
+the "helped me grow" and "pairing satisfaction" questions (None behind fewer than 5 answers).
+Here several cycles are combined into headline figures. When there is no surveys selector or
+nobody was invited, the pages say "No survey data yet".
 """
 
 from __future__ import annotations
@@ -19,35 +21,42 @@ class SurveyHeadline:
 
 
 def survey_headlines(*, cycle_ids: Iterable[int]) -> list[SurveyHeadline] | None:
-    """Headline survey figures for these cycles, or None when there is no survey data (yet)."""
+    """Headline survey figures over these cycles, or None when there is no survey data (yet)."""
     cycle_ids = list(cycle_ids)
     if not cycle_ids:
         return None
     try:
         from surveys.selectors import cycle_outcomes
-    except ImportError:
+    except ImportError:  # pragma: no cover - a deployment without the surveys app's selector
         return None
-    outcomes = cycle_outcomes(cycle_ids=cycle_ids)
-    if not outcomes:
+    outcomes = list(cycle_outcomes(cycle_ids=cycle_ids).values())
+    invited = sum(o.invited for o in outcomes)
+    if not invited:
         return None
-    return _headlines(outcomes)
-
-
-def _get(source: Any, name: str) -> Any:
-    return source.get(name) if isinstance(source, dict) else getattr(source, name, None)
-
-
-def _pct(value: Any) -> str:
-    if value is None:
-        return "no answers yet"
-    return f"{round(value * 100) if isinstance(value, float) and value <= 1 else value}%"
-
-
-def _headlines(outcomes: Any) -> list[SurveyHeadline] | None:
-    found = [
-        ("Said the program helped them grow", _get(outcomes, "helped_grow_pct")),
-        ("Pairing satisfaction", _get(outcomes, "pairing_satisfaction")),
-        ("Response rate", _get(outcomes, "response_rate_pct")),
+    respondents = sum(o.respondents for o in outcomes)
+    return [
+        _share("Said the program helped them grow", outcomes, "agree_grew_percent", "grew_respondents"),
+        _share("Satisfied with their pairing", outcomes, "pairing_satisfied_percent", "pairing_respondents"),
+        SurveyHeadline(
+            "Response rate", f"{_fmt(100 * respondents / invited)}%", f"{respondents} responses to {invited} invitations"
+        ),
     ]
-    headlines = [SurveyHeadline(label, _pct(value)) for label, value in found if value is not None]
-    return headlines or None
+
+
+def _fmt(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
+def _share(label: str, outcomes: list[Any], percent_attr: str, count_attr: str) -> SurveyHeadline:
+    # Cycles whose figure the surveys app withholds (fewer than 5 answers) stay withheld here:
+    # the combined share is over the cycles with a published figure only.
+    published = [(getattr(o, percent_attr), getattr(o, count_attr)) for o in outcomes if getattr(o, percent_attr) is not None]
+    answers = sum(n for _, n in published)
+    if not answers:
+        return SurveyHeadline(label, "not enough answers", "shown from 5 answers up")
+    positive = sum(round(pct * n / 100) for pct, n in published)
+    withheld = sum(getattr(o, count_attr) for o in outcomes if getattr(o, percent_attr) is None)
+    detail = f"{positive} of {answers} answers"
+    if withheld:
+        detail += f"; {withheld} more in cycles with fewer than 5 answers are not counted"
+    return SurveyHeadline(label, f"{_fmt(100 * positive / answers)}%", detail)
