@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
 from profiles.models import DevelopmentGoal, GoalStatus, MeetingFormat, Person
-from programs.models import Agreement, Event, HelpRequest, Mentorship
+from programs.models import Agreement, Event, HelpRequest, Meeting, Mentorship
 from programs.services.meetings import MAX_MINUTES, MIN_MINUTES
 
 
@@ -179,10 +179,14 @@ class MeetingLogForm(VisibleChoiceErrorsMixin, forms.Form):
         help_text="Visible only to the two of you.",
     )
 
-    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mentorship: Mentorship, meeting: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agreed = Q(agreements__mentorship=mentorship)
-        self.fields["goals_touched"].queryset = mentee_goals(mentorship.mentee_id, include=agreed).distinct()
+        # Goals in the agreement or already logged for this meeting stay choosable after they
+        # are achieved or dropped, so correcting a log never silently loses them.
+        also = Q(agreements__mentorship=mentorship)
+        if meeting is not None:
+            also |= Q(meetings=meeting)
+        self.fields["goals_touched"].queryset = mentee_goals(mentorship.mentee_id, include=also).distinct()
 
 
 class MeetingRecordForm(MeetingLogForm):

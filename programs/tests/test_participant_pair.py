@@ -414,3 +414,18 @@ def test_the_programs_coordinators_are_emailed_about_a_help_request(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("pair-help", pair), {"kind": "rematch", "message": "We never meet"})
     assert [m.to for m in mailoutbox] == [[coordinator.email]]
+
+
+def test_correcting_a_log_keeps_a_goal_achieved_since(client, pair):
+    from profiles.models import GoalStatus
+
+    goal = DevelopmentGoalFactory(person=pair.mentee, status=GoalStatus.ACHIEVED)
+    meeting = MeetingFactory(mentorship=pair, scheduled_at=timezone.now() - timedelta(days=3))
+    meeting.goals_touched.add(goal)
+    client.force_login(pair.mentor.user)
+    response = client.post(
+        url("meeting-log", pair, meeting.pk),
+        {"duration_minutes": 40, "meeting_format": "video", "goals_touched": [goal.pk], "private_notes": "Fixed"},
+    )
+    assert response.status_code == 302
+    assert list(meeting.goals_touched.all()) == [goal]

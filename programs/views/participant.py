@@ -368,7 +368,7 @@ def meeting_log(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
         "private_notes": meeting.private_notes,
         "goals_touched": list(meeting.goals_touched.values_list("pk", flat=True)),
     }
-    form = MeetingLogForm(request.POST or None, initial=initial, mentorship=mentorship)
+    form = MeetingLogForm(request.POST or None, initial=initial, mentorship=mentorship, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             meetings.meeting_log(meeting=meeting, by=person, **form.cleaned_data)
