@@ -12,12 +12,27 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, Person
-from programs.models import RSVP, Agreement, Cycle, Enrollment, Event, HelpRequest, Meeting, Mentorship
-from programs.services.applications import LIVE_STATUSES, program_open_to
+from programs.models import RSVP, Agreement, Cycle, Enrollment, Event, HelpRequest, Meeting, Mentorship, Program
 
 QUIET_AFTER = timedelta(weeks=4)  # "no meeting logged in four weeks" on the home page
 HOME_EVENTS = 5
 RECENT_NOTES = 3
+
+
+# --- Who may apply where ---------------------------------------------------------------------
+# Statuses that still count as "you have applied": a withdrawn or declined application does not
+# stop the person from applying again in the same role.
+LIVE_STATUSES = (Enrollment.Status.PENDING, Enrollment.Status.APPROVED, Enrollment.Status.WAITLISTED)
+
+
+def program_open_to(person: Person) -> Q:
+    """Programs a person may apply to: cross-agency ones, and department-wide ones of their own
+    department (a department-wide program with no department set is open to everyone)."""
+    return (
+        Q(program__scope=Program.Scope.CROSS_AGENCY)
+        | Q(program__department__isnull=True)
+        | Q(program__department_id=person.department_id)
+    )
 
 
 # --- Who may attend which events -----------------------------------------------------------

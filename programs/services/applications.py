@@ -6,27 +6,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from profiles.models import DevelopmentGoal, GoalStatus, Person
-from programs.models import Cycle, Enrollment, Program
+from programs.models import Cycle, Enrollment
+from programs.selectors.participant import LIVE_STATUSES
 
-# Statuses that still count as "you have applied": a withdrawn or declined application does not
-# stop the person from applying again in the same role.
-LIVE_STATUSES = (Enrollment.Status.PENDING, Enrollment.Status.APPROVED, Enrollment.Status.WAITLISTED)
 WITHDRAWABLE_STATUSES = (Enrollment.Status.PENDING, Enrollment.Status.WAITLISTED)
-
-
-def program_open_to(person: Person) -> Q:
-    """Programs a person may apply to: cross-agency ones, and department-wide ones of their own
-    department (a department-wide program with no department set is open to everyone)."""
-    return (
-        Q(program__scope=Program.Scope.CROSS_AGENCY)
-        | Q(program__department__isnull=True)
-        | Q(program__department_id=person.department_id)
-    )
 
 
 def application_window_error(cycle: Cycle) -> str | None:

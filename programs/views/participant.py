@@ -67,7 +67,7 @@ def _my_person(request: HttpRequest) -> Person:
 
 def _cycle_open_to_me(person: Person, pk: int) -> Cycle:
     return get_object_or_404(
-        Cycle.objects.filter(applications.program_open_to(person)).select_related("program"), pk=pk
+        Cycle.objects.filter(selectors.program_open_to(person)).select_related("program"), pk=pk
     )
 
 
