@@ -25,10 +25,10 @@ def roster_separations(*, program: Any, pairs: list[tuple[Any, str]]) -> int:
     return send_templated("roster_separations", to=to, context={"program": program, "items": items})
 
 
-def export_ready(*, export_file: Any) -> int:
+def export_ready(*, export_file: Any, keep_days: int) -> int:
     """Send the person who asked for a large export the link to download it."""
     return send_templated(
         "export_ready",
         to=[export_file.requested_by.email],
-        context={"export": export_file, "url": export_file.get_absolute_url()},
+        context={"export": export_file, "url": export_file.get_absolute_url(), "keep_days": keep_days},
     )

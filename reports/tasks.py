@@ -11,3 +11,9 @@ from reports.services import exports
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def build_export_file(self, export_file_id: int) -> None:  # noqa: ANN001
     exports.export_file_build(export_file_id=export_file_id)
+
+
+@shared_task
+def purge_export_files() -> int:
+    """Delete mailed exports past their download window (schedule: mentorship/celery.py)."""
+    return exports.export_files_purge()

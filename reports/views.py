@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +177,11 @@ def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
 def export_download(request: HttpRequest, token: str) -> HttpResponse:
     # Only the person who asked for it, and only while they still have a reports role.
     export_file = get_object_or_404(
-        ExportFile, token=token, requested_by=request.user, status=ExportFile.Status.READY
+        ExportFile,
+        token=token,
+        requested_by=request.user,
+        status=ExportFile.Status.READY,
+        created_at__gte=timezone.now() - timedelta(days=export_services.keep_days()),
     )
     spec = REPORTS.get(export_file.report)
     if spec is None or not (is_hr_analyst(request.user) or (not spec.hr_only and request.user.is_coordinator)):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+import shutil
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,22 @@ logger = logging.getLogger(__name__)
 def async_threshold() -> int:
     """Above this many rows an XLSX is built by a worker (CSV always streams, whatever its size)."""
     return int(getattr(settings, "REPORTS_ASYNC_EXPORT_ROWS", 20_000))
+
+
+def keep_days() -> int:
+    """How long a mailed export can be downloaded; the purge task deletes it after that."""
+    return int(getattr(settings, "REPORTS_EXPORT_KEEP_DAYS", 7))
+
+
+def export_files_purge() -> int:
+    """Delete exports older than keep_days(), files and rows. Safe to run at any time, twice."""
+    cutoff = timezone.now() - timedelta(days=keep_days())
+    old = list(ExportFile.objects.filter(created_at__lt=cutoff))
+    for export_file in old:
+        folder = Path(settings.MEDIA_ROOT) / "exports" / export_file.token
+        shutil.rmtree(folder, ignore_errors=True)
+    ExportFile.objects.filter(pk__in=[e.pk for e in old]).delete()
+    return len(old)
 
 
 def export_build(*, report: str, user: Any, filters: ReportFilters, options: dict[str, Any], today: date) -> ReportExport:
@@ -113,7 +130,7 @@ def export_file_build(*, export_file_id: int) -> ExportFile:
     export_file.path, export_file.filename, export_file.row_count = str(relative), filename, counted.count
     export_file.status, export_file.finished_at = ExportFile.Status.READY, timezone.now()
     export_file.save(update_fields=["path", "filename", "row_count", "status", "finished_at"])
-    emails.export_ready(export_file=export_file)
+    emails.export_ready(export_file=export_file, keep_days=keep_days())
     return export_file
 
 

@@ -165,3 +165,23 @@ def test_hr_pages_never_show_meeting_notes(client, hr_user, retention_world):
         assert "SECRET-NOTE" not in client.get(reverse(name)).content.decode()
     text = b"".join(client.get(reverse("reports:export", args=["retention-people", "csv"])).streaming_content)
     assert b"SECRET-NOTE" not in text
+
+
+def test_mailed_exports_expire_and_the_purge_deletes_them(client, hr_user, retention_world, settings, tmp_path, mailoutbox, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.tasks import purge_export_files
+
+    settings.REPORTS_ASYNC_EXPORT_ROWS = 3
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(hr_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("reports:export", args=["retention-people", "xlsx"]), {"program": retention_world.program.pk})
+    export_file = ExportFile.objects.get()
+    assert "downloaded for 7 days" in mailoutbox[0].body
+    ExportFile.objects.filter(pk=export_file.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert client.get(export_file.get_absolute_url()).status_code == 404
+    assert purge_export_files() == 1
+    assert not ExportFile.objects.exists() and not (tmp_path / "exports" / export_file.token).exists()
