@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from accounts.models import Invitation
@@ -87,14 +87,15 @@ class DirectoryFilters:
 def directory_search(*, filters: DirectoryFilters) -> QuerySet[Person]:
     """The expertise directory: people with a skill at or above a level, and where they are."""
     people = listed_people().select_related("department").prefetch_related(skills_with_skill())
-    if filters.skill is not None:
-        # One join condition, so the level applies to that skill and not to any skill.
-        condition = Q(skills__skill=filters.skill)
+    if filters.skill is not None or filters.min_level:
+        # EXISTS rather than a join: the level applies to that skill (not to any skill), and no
+        # DISTINCT is needed, which at 50,000 people costs more than the search itself.
+        held = PersonSkill.objects.filter(person=OuterRef("pk"))
+        if filters.skill is not None:
+            held = held.filter(skill=filters.skill)
         if filters.min_level:
-            condition &= Q(skills__level__gte=filters.min_level)
-        people = people.filter(condition)
-    elif filters.min_level:
-        people = people.filter(skills__level__gte=filters.min_level)
+            held = held.filter(level__gte=filters.min_level)
+        people = people.filter(Exists(held))
     if filters.department is not None:
         people = people.filter(department=filters.department)
     if filters.location:
@@ -103,7 +104,7 @@ def directory_search(*, filters: DirectoryFilters) -> QuerySet[Person]:
         people = people.filter(willing_to_mentor=True)
     if filters.query:
         people = people.filter(Q(first_name__icontains=filters.query) | Q(last_name__icontains=filters.query))
-    return people.distinct().order_by("last_name", "first_name", "pk")
+    return people.order_by("last_name", "first_name", "pk")
 
 
 def person_card(*, pk: int) -> Person:

@@ -149,3 +149,13 @@ def test_a_bad_reset_link_says_it_no_longer_works(client):
     response = client.get("/accounts/password/reset/key/1-not-a-real-key/", follow=True)
     assert response.status_code == 200
     assert "This link no longer works" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/accounts/email/", "/accounts/reauthenticate/"])
+def test_allauth_pages_we_did_not_restyle_still_use_the_site_layout(client, person, url):
+    client.force_login(person.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Skip to main content" in html and 'aria-label="Main"' in html
+    assert "<title>" in html and "· Mentorship</title>" in html

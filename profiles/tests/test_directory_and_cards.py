@@ -110,3 +110,13 @@ def test_card_of_someone_who_left_or_never_existed_is_not_found(client, person):
     client.force_login(person.user)
     assert client.get(gone.get_absolute_url()).status_code == 404
     assert client.get(reverse("profiles:person-detail", args=[999999])).status_code == 404
+
+
+def test_a_level_without_a_skill_lists_each_person_once(client, person):
+    many = PersonFactory(first_name="Many", last_name="Skills")
+    for _ in range(3):
+        PersonSkillFactory(person=many, level=4)
+    client.force_login(person.user)
+    response = client.get(DIRECTORY, {"min_level": "4"})
+    assert [p.full_name for p in response.context["page"].object_list] == ["Many Skills"]
+    assert response.context["page"].paginator.count == 1
