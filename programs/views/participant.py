@@ -115,7 +115,9 @@ def _meeting_of(mentorship: Mentorship, meeting_pk: int) -> Meeting:
 def participant_home(request: HttpRequest) -> HttpResponse:
     person = _my_person(request)
     data = selectors.participant_home(person)
-    return render(request, "programs/participant/home.html", {"person": person, "data": data})
+    return render(
+        request, "programs/participant/home.html", {"person": person, "data": data, "idp_url": _idp_url()}
+    )
 
 
 # --- Applying ----------------------------------------------------------------------------------
