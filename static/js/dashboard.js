@@ -8,7 +8,6 @@
   }
   var data = JSON.parse(source.textContent);
   var brand = "#0b4f6c";
-  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function bar(id, series, label) {
     var canvas = document.getElementById(id);
@@ -23,7 +22,7 @@
       },
       options: {
         maintainAspectRatio: false,
-        animation: reduceMotion ? false : { duration: 300 },
+        animation: false, // figures, not a show: and nothing moves for people who get dizzy
         plugins: { legend: { display: false } },
         scales: { y: { beginAtZero: true, ticks: { precision: 0, color: "#212529" } }, x: { ticks: { color: "#212529" } } },
       },
