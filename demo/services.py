@@ -13,11 +13,12 @@ from django.utils import timezone
 from faker import Faker
 
 from profiles.models import Person
-from programs.models import Enrollment, Meeting, Mentorship, Program
+from programs.models import Enrollment, Meeting, Mentorship, PairFlag, Program
 
 from .people import DEMO_DOMAIN, build_people
 from .programs import PROGRAM_SLUG, build_programs
 from .skills import build_skills
+from .surveys import build_surveys
 
 MIN_PEOPLE = 100  # below this the hierarchy and the three cycles no longer hold together
 
@@ -46,7 +47,7 @@ def demo_seed(*, seed: int = 1, people: int = 2200, password: str, today: date |
     roster = build_people(rng=rng, fake=fake, count=people, today=today, password=password)
     book = build_skills(rng=rng, roster=roster, today=today)
     programs = build_programs(rng=rng, roster=roster, today=today)
-    extras = _later_apps(rng=rng, roster=roster, programs=programs, today=today)
+    extras = build_surveys(rng=rng, roster=roster, programs=programs, today=today)
 
     employed = roster.employed()
     horizon = date(today.year + 3, today.month, min(today.day, 28))
@@ -61,12 +62,8 @@ def demo_seed(*, seed: int = 1, people: int = 2200, password: str, today: date |
         "goals": sum(len(e.goals) for e in roster.employees),
         **programs.counts,
         **extras,
+        "flags": PairFlag.objects.count(),  # surveys raise some too
     }
-
-
-def _later_apps(**kwargs: Any) -> dict[str, int]:
-    """Demo data for the surveys and matching apps, when their models exist."""
-    return {}
 
 
 def demo_digest() -> str:
