@@ -81,7 +81,10 @@ def test_coordinator_creates_a_cycle_approves_applicants_and_pairs_them(
 
     page.get_by_role("link", name="Applications").click()
     check_page(page)
-    page.get_by_label("Select Marta Mentor as mentor").check()
+    page.get_by_label("Select all applications shown").check()  # static/js/coordinator_applications.js
+    assert page.get_by_label("Select Marta Mentor as mentor").is_checked()
+    page.get_by_label("Select Theo Mentee as mentee").uncheck()
+    assert page.locator("#select-all-applications").evaluate("el => el.indeterminate")
     page.get_by_label("Select Theo Mentee as mentee").check()
     page.get_by_label("Decision").select_option(label="Approve")
     page.get_by_label("Note to the applicants (optional)").fill("Welcome aboard")
