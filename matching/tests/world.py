@@ -40,7 +40,7 @@ def build_world(
     coordinator = CoordinatorFactory()
     cycle.program.coordinators.add(coordinator)
     skills = [SkillFactory() for _ in range(max(mentors, 1))]
-    mentor_dept, mentee_dept = DepartmentFactory(name="Finance"), DepartmentFactory(name="Planning")
+    mentor_dept, mentee_dept = DepartmentFactory(name="Finance", code="FIN"), DepartmentFactory(name="Planning", code="PLN")
     mentor_people = []
     for i in range(mentors):
         person = PersonFactory(first_name=f"Mentor{i}", last_name=f"Teach{i}", department=mentor_dept)
