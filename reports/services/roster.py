@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -275,45 +275,40 @@ def roster_apply(*, roster_import: RosterImport, by: Any, valid_rows_only: bool 
             departments[_dept_key(dept.name)] = dept
 
     now = timezone.now()
-    # Supervisors are set in a second pass, once every new person has an id.
-    new_people: list[Person] = []
-    for p in (p for p in plan.rows if p.action == "new"):
-        values = _person_values(p.row, columns, departments)
-        values.pop("supervisor_id", None)
-        new_people.append(Person(**values))
-    Person.objects.bulk_create(new_people, batch_size=BATCH)
+    ids = _supervisor_ids(plan)
+    # New people go in rounds, so each supervisor has an id before the people reporting to them
+    # are inserted. A loop in the hierarchy (A reports to B, B to A) cannot be ordered: those
+    # rows are inserted without a supervisor and given one in a second pass.
+    pending = [p for p in plan.rows if p.action == "new"]
+    looped: list[RowPlan] = []
+    while pending:
+        ready = [p for p in pending if not p.row.get("supervisor_id") or p.row["supervisor_id"] in ids]
+        if not ready:
+            ready = looped = pending
+        people = []
+        for p in ready:
+            values = _person_values(p.row, columns, departments)
+            values["supervisor_id"] = None if looped else ids.get(p.row.get("supervisor_id") or "")
+            people.append(Person(**values))
+        Person.objects.bulk_create(people, batch_size=BATCH)
+        for p, person in zip(ready, people, strict=True):
+            p.person_id = ids[p.row["employee_id"]] = person.pk
+        pending = [p for p in pending if p.person_id is None]
+    if looped:
+        _bulk_set(
+            [(p.person_id, {"supervisor_id": ids.get(p.row["supervisor_id"]), "updated_at": now}) for p in looped],
+            ["supervisor_id", "updated_at"],
+        )
 
     changed = [p for p in plan.rows if p.action == "changed"]
-    fields_changed = sorted({PERSON_FIELDS[c] for p in changed for c in p.changes} - {"supervisor_id"})
-    if changed and fields_changed:
-        people = Person.objects.in_bulk([p.person_id for p in changed])
-        to_update = []
+    fields_changed = sorted({PERSON_FIELDS[c] for p in changed for c in p.changes})
+    if changed:
+        rows = []
         for p in changed:
-            person = people[p.person_id]
-            for attr, value in _person_values(p.row, columns, departments).items():
-                if attr != "supervisor_id":
-                    setattr(person, attr, value)
-            person.updated_at = now
-            to_update.append(person)
-        Person.objects.bulk_update(to_update, [*fields_changed, "updated_at"], batch_size=BATCH)
-
-    supervisor_rows = [
-        p for p in plan.rows
-        if (p.action == "new" and p.row.get("supervisor_id")) or (p.action == "changed" and "supervisor_id" in p.changes)
-    ]  # fmt: skip
-    if supervisor_rows:
-        wanted = {p.row["employee_id"] for p in supervisor_rows} | {
-            p.row["supervisor_id"] for p in supervisor_rows if p.row.get("supervisor_id")
-        }
-        ids: dict[str, int] = {}
-        for chunk in _in_chunks(wanted):
-            ids.update(Person.objects.filter(employee_id__in=chunk).values_list("employee_id", "id"))
-        people = Person.objects.in_bulk([ids[p.row["employee_id"]] for p in supervisor_rows])
-        for p in supervisor_rows:
-            person = people[ids[p.row["employee_id"]]]
-            person.supervisor_id = ids.get(p.row.get("supervisor_id") or "")
-            person.updated_at = now
-        Person.objects.bulk_update(list(people.values()), ["supervisor_id", "updated_at"], batch_size=BATCH)
+            values = _person_values(p.row, columns, departments)
+            values["supervisor_id"] = ids.get(p.row.get("supervisor_id") or "")
+            rows.append((p.person_id, {**{f: values[f] for f in fields_changed}, "updated_at": now}))
+        _bulk_set(rows, [*fields_changed, "updated_at"])
 
     separated_ids = [p.person_id for p in plan.rows if p.newly_separated and p.action == "changed"]
     ended = _end_pairs_of_separated(person_ids=separated_ids, by=by) if separated_ids else 0
@@ -342,6 +337,48 @@ def roster_apply(*, roster_import: RosterImport, by: Any, valid_rows_only: bool 
         data={**result, "sha256": locked.sha256},
     )
     return result
+
+
+def _supervisor_ids(plan: RosterPlan) -> dict[str, int]:
+    """employee id -> pk of everyone in the database that a row names as supervisor."""
+    wanted = {p.row["supervisor_id"] for p in plan.rows if p.action in ("new", "changed") and p.row.get("supervisor_id")}
+    ids: dict[str, int] = {}
+    for chunk in _in_chunks(wanted):
+        ids.update(Person.objects.filter(employee_id__in=chunk).values_list("employee_id", "id"))
+    return ids
+
+
+def _bulk_set(rows: list[tuple[int, dict[str, Any]]], fields: list[str]) -> None:
+    """Set `fields` of many people, each to its own values, in batches.
+
+    On PostgreSQL one UPDATE ... FROM (VALUES ...) per batch: Django's bulk_update builds a
+    CASE expression per field and row, which is slow in Python for tens of thousands of rows.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        people = [Person(pk=pk, **values) for pk, values in rows]
+        Person.objects.bulk_update(people, fields, batch_size=BATCH)
+        return
+    meta = Person._meta
+    columns = [meta.get_field(name) for name in fields]
+    qn = connection.ops.quote_name
+    pk_type = meta.pk.db_type(connection).replace("serial", "int")
+    row_sql = "(" + ", ".join([f"%s::{pk_type}", *(f"%s::{c.db_type(connection)}" for c in columns)]) + ")"
+    names = ", ".join(["id", *(qn(c.column) for c in columns)])
+    assignments = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            params: list[Any] = []
+            for pk, values in chunk:
+                params.append(pk)
+                params.extend(c.get_db_prep_save(values[c.attname], connection) for c in columns)
+            cursor.execute(
+                f"UPDATE {qn(meta.db_table)} AS p SET {assignments} "
+                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v({names}) WHERE p.id = v.id",
+                params,
+            )
 
 
 def _person_values(row: dict[str, Any], columns: list[str], departments: dict[str, Department]) -> dict[str, Any]:

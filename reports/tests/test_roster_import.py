@@ -215,3 +215,33 @@ def test_management_command_previews_then_applies(tmp_path, capsys):
     path.write_bytes(roster("E5,Bad Row,nope,Finance,,,,,,"))
     with pytest.raises(CommandError, match="nothing was changed"):
         call_command("import_roster", str(path), "--apply")
+
+
+def test_supervisors_later_in_the_file_and_loops_are_resolved():
+    imported = preview(
+        roster(
+            "E3,Ann Lee,ann@example.gov,Finance,Analyst,E2,,,,",  # her supervisor comes later
+            "E2,Tom Reyes,tom@example.gov,Finance,Manager,E1,,,,",
+            "E1,Grace Okafor,grace@example.gov,Finance,Director,,,,,",
+            "E8,Loop One,l1@example.gov,Finance,,E9,,,,",  # bad data, but not an error: a loop
+            "E9,Loop Two,l2@example.gov,Finance,,E8,,,,",
+        )
+    )
+    roster_apply(roster_import=imported, by=None)
+    chain = dict(Person.objects.values_list("employee_id", "supervisor__employee_id"))
+    assert chain == {"E1": None, "E2": "E1", "E3": "E2", "E8": "E9", "E9": "E8"}
+
+
+def test_a_changed_supervisor_and_a_cleared_date_are_written():
+    roster_apply(roster_import=preview(GOOD), by=None)
+    PersonFactory(employee_id="E7", email="boss@example.gov")
+    changed = preview(
+        roster(
+            "E1,\"Okafor, Grace\",grace@example.gov,Finance,Director,,2001-04-02,,,",
+            "E2,Tom Reyes,tom@example.gov,Finance,Analyst,E7,3/15/2019,,,",
+        )
+    )
+    assert changed.preview["counts"] == {"new": 0, "changed": 2, "unchanged": 0, "error": 0}
+    roster_apply(roster_import=changed, by=None)
+    assert Person.objects.get(employee_id="E1").retirement_eligible_on is None
+    assert Person.objects.get(employee_id="E2").supervisor.employee_id == "E7"
