@@ -36,7 +36,8 @@ class Program(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("programs:program-detail", args=[self.slug])
+        # The program's section of the coordinator home: the one page about a whole program.
+        return reverse("programs:coordinator-home") + f"#program-{self.pk}"
 
 
 class CycleQuerySet(models.QuerySet["Cycle"]):

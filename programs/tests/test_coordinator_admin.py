@@ -54,3 +54,9 @@ def test_the_pair_page_lists_meetings_read_only(admin_client, objects):
     text = response.content.decode()
     assert "Meetings" in text
     assert 'name="meetings-0-status"' not in text  # read-only inline: no inputs
+
+
+def test_view_on_site_of_a_program_leads_to_its_section_of_the_coordinator_home(admin_client, objects):
+    program = objects["program"]
+    assert program.get_absolute_url() == reverse("programs:coordinator-home") + f"#program-{program.pk}"
+    assert admin_client.get(program.get_absolute_url()).status_code == 200
