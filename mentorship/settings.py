@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "surveys",
     "reports",
     "notifications",
+    "privacy",
     "demo",  # demo data only: depends on every app, nothing depends on it
 ]
 
@@ -256,6 +257,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    # How often a worker looks for such abandoned tasks (a cheap sorted-set scan).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=60),
+    "unacked_restore_throttle": 1,
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
