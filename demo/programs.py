@@ -363,17 +363,25 @@ def _upcoming_applications(
                 motivation=rng.choice(MOTIVATIONS_MENTEE),
             )
         )
-    for e in rng.sample(mentors, min(len(mentors), _scaled(26, people, 3))):
-        rows.append(
-            Enrollment(
-                cycle=cycle,
-                person=e.person,
-                role=Enrollment.Role.MENTOR,
-                applied_at=_applied_at(rng, cycle, today),
-                motivation=rng.choice(MOTIVATIONS_MENTOR),
-                capacity=e.person.mentor_capacity,
-            )
+    # Mentors who already mentored are approved as soon as they apply; the rest wait for review.
+    approved_on = _at(today - timedelta(days=2), 10)
+    for i, e in enumerate(rng.sample(mentors, min(len(mentors), _scaled(26, people, 3)))):
+        row = Enrollment(
+            cycle=cycle,
+            person=e.person,
+            role=Enrollment.Role.MENTOR,
+            applied_at=_applied_at(rng, cycle, today - timedelta(days=3)),
+            motivation=rng.choice(MOTIVATIONS_MENTOR),
+            capacity=e.person.mentor_capacity,
         )
+        if i % 2 == 0:
+            row.status, row.decided_at, row.decided_by = (
+                Enrollment.Status.APPROVED,
+                approved_on,
+                roster.users["coordinator"],
+            )
+            build.mentors.append(e)
+        rows.append(row)
     build.enrollments = rows
     return rows
 
@@ -583,12 +591,12 @@ def _events_and_rsvps(
     milestones(past, 0.8)
     milestones(running, 0.75)
 
-    # The upcoming kickoff: a few returning mentors already said yes. Not the demo logins.
+    # The upcoming kickoff: most mentors approved so far already said yes (only approved people
+    # may reply; the demo mentee gets there by applying and being approved by the coordinator).
     kickoff = upcoming.events[Event.Kind.KICKOFF]
-    demo = {e.index for e in roster.demo.values()}
-    early = [e for e in running.mentors if e.index not in demo]
-    for e in rng.sample(early, min(len(early), _scaled(15, people, 2))):
-        reply(kickoff, e, RSVP.Status.GOING)
+    for e in upcoming.mentors:
+        if rng.random() < 0.7:
+            reply(kickoff, e, RSVP.Status.GOING)
 
     # A capacity-limited networking social open to alumni with a guest each: it fills and waitlists.
     capacity = _scaled(40, people, 8)

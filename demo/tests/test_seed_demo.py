@@ -261,3 +261,47 @@ def test_surveys_have_answers_kept_anonymous_and_one_waits_for_the_demo_mentee(s
     # Nothing was left for the mailer to send when the demo loaded.
     assert not Invitation.objects.filter(sent_at__isnull=True).exists()
     assert Survey.objects.filter(cycle=upcoming, opened_at__isnull=True).exists()
+
+
+def test_the_demo_mentee_applies_is_approved_by_the_coordinator_and_replies_to_the_kickoff(client, seeded: str) -> None:
+    _, _, upcoming = _cycles()
+    mentee = Person.objects.get(user__email=login_email("mentee"))
+    client.force_login(mentee.user)
+    apply_url = reverse("programs:apply", args=[upcoming.pk, Enrollment.Role.MENTEE])
+    assert client.get(apply_url).status_code == 200
+    goal = DevelopmentGoal.objects.filter(person=mentee, skill__isnull=False).first()
+    response = client.post(
+        apply_url, {"goals": [goal.pk], "motivation": "Learning capital planning before my mentor retires."}
+    )
+    assert response.status_code == 302
+    enrollment = upcoming.enrollments.get(person=mentee, role=Enrollment.Role.MENTEE)
+    assert enrollment.status == Enrollment.Status.PENDING
+    assert list(enrollment.goals.all()) == [goal]
+
+    # Only approved participants may reply to a cycle's events: the coordinator approves first.
+    client.force_login(User.objects.get(email=login_email("coordinator")))
+    response = client.post(
+        reverse("programs:cycle-applications", args=[upcoming.pk]),
+        {"enrollments": [enrollment.pk], "action": Enrollment.Status.APPROVED, "note": ""},
+    )
+    assert response.status_code == 302
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.APPROVED
+
+    client.force_login(mentee.user)
+    kickoff = upcoming.events.get(kind=Event.Kind.KICKOFF)
+    response = client.post(reverse("programs:event-rsvp", args=[kickoff.pk]), {"response": "going"})
+    assert response.status_code == 302
+    assert RSVP.objects.get(event=kickoff, person=mentee).status == RSVP.Status.GOING
+
+
+def test_every_reply_in_the_demo_comes_from_someone_the_event_is_open_to(seeded: str) -> None:
+    from programs.selectors.participant import events_open_to
+
+    replies: dict[int, set[int]] = {}
+    for person_id, event_id in RSVP.objects.values_list("person_id", "event_id"):
+        replies.setdefault(person_id, set()).add(event_id)
+    assert replies
+    for person in Person.objects.filter(pk__in=replies):
+        allowed = set(events_open_to(person).values_list("pk", flat=True))
+        assert replies[person.pk] <= allowed, person
