@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,8 +21,3 @@ urlpatterns = [
 
 admin.site.site_header = "Mentorship back office"
 admin.site.site_title = "Mentorship"
-
-if settings.DEBUG:  # pragma: no cover - development convenience only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
