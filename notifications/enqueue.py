@@ -21,10 +21,16 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
     return (KombuOperationalError, RedisError, ConnectionError, OSError, TimeoutError)
 
 
+# One immediate retry, so a connection Redis dropped (a restart) is re-opened, but never a wait
+# that would hold a page: with the 1-second connect timeout of CELERY_BROKER_TRANSPORT_OPTIONS
+# an unreachable broker costs a request about two seconds at most.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+
+
 def enqueue(task: Task, *args: Any, **kwargs: Any) -> bool:
-    """Queue `task` without retrying; return False (and log) when the broker cannot take it."""
+    """Queue `task`; return False (and log) when the broker cannot take it."""
     try:
-        task.apply_async(args=args, kwargs=kwargs, retry=False)
+        task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=PUBLISH_RETRY)
     except _broker_errors() as exc:
         logger.warning("Could not queue %s%r: %s. The reminder sweep will pick the work up.", task.name, args, exc)
         return False

@@ -178,3 +178,13 @@ def test_the_calendar_file_is_a_request_in_utc_with_a_stable_uid_and_the_sequenc
     # HTML and plain text parts, both from templates
     assert message.alternatives[0][1] == "text/html"
     assert event.title in message.alternatives[0][0]
+
+
+def test_text_parts_keep_apostrophes_and_the_html_part_escapes_markup(participants, cycle):
+    EventFactory(cycle=cycle, title="O'Brien's <b>social</b> & lunch", starts_at=timezone.now() + timedelta(days=20))
+    sweep()
+    message = mail.outbox[0]
+    assert "O'Brien's <b>social</b> & lunch" in message.subject
+    assert "O'Brien's <b>social</b> & lunch" in message.body
+    html = message.alternatives[0][0]
+    assert "&lt;b&gt;social&lt;/b&gt; &amp; lunch" in html and "<b>social</b>" not in html
