@@ -171,6 +171,9 @@ class RankForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("first", "second", "third"):
             self.fields[name].choices = _people(mentors, blank="No one")
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Choose among your suggested mentors (a mentor who declined, or whose places are taken, is no longer listed)."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
