@@ -16,6 +16,7 @@ from django.db.models import Count
 from audit.services import audit_record
 from programs import signals
 from programs.models import Cycle, Event, Program
+from programs.services.events import event_update
 
 DEFAULT_LENGTH_MONTHS = 6
 # Application window and matching date, counted back from the start date.
@@ -193,18 +194,20 @@ def cycle_update(*, cycle: Cycle, by: Any, **changes: Any) -> CycleUpdateResult:
     if unknown:
         raise TypeError(f"cycle_update() cannot change {sorted(unknown)}")
     before = {"starts_on": cycle.starts_on, "ends_on": cycle.ends_on}
-    for name, value in changes.items():
-        setattr(cycle, name, value)
+    # Validate the would-be values first, so a refused change leaves the caller's object as it was.
+    after = {name: changes.get(name, getattr(cycle, name)) for name in CYCLE_EDITABLE_FIELDS}
     problems = cycle_date_problems(
-        starts_on=cycle.starts_on,
-        ends_on=cycle.ends_on,
-        applications_open_on=cycle.applications_open_on,
-        applications_close_on=cycle.applications_close_on,
-        matching_on=cycle.matching_on,
-        choice_deadline=cycle.choice_deadline if cycle.mentee_choice else None,
+        starts_on=after["starts_on"],
+        ends_on=after["ends_on"],
+        applications_open_on=after["applications_open_on"],
+        applications_close_on=after["applications_close_on"],
+        matching_on=after["matching_on"],
+        choice_deadline=after["choice_deadline"] if after["mentee_choice"] else None,
     )
     if problems:
         raise ValidationError(problems)
+    for name, value in changes.items():
+        setattr(cycle, name, value)
     cycle.save()
     result = CycleUpdateResult(cycle=cycle)
     if before != {"starts_on": cycle.starts_on, "ends_on": cycle.ends_on}:
@@ -220,8 +223,6 @@ def cycle_update(*, cycle: Cycle, by: Any, **changes: Any) -> CycleUpdateResult:
 
 
 def _move_milestones(result: CycleUpdateResult, *, by: Any) -> None:
-    from programs.services.events import event_update  # events imports nothing from here
-
     cycle = result.cycle
     targets = milestone_dates(starts_on=cycle.starts_on, ends_on=cycle.ends_on)
     zone = ZoneInfo(settings.TIME_ZONE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -109,15 +110,18 @@ def event_update(*, event: Event, by: Any, **fields: Any) -> list[str]:
     ]
     # Under the event's row lock, like RSVPs, so seats are counted against a settled capacity.
     Event.objects.select_for_update().filter(pk=event.pk).first()
-    old_capacity = event.capacity
+    # Check a copy, so a refused change leaves the caller's object as it was.
+    candidate = copy.copy(event)
     for name, value in fields.items():
-        setattr(event, name, value)
-    _validate(event)
-    capacity_changed = "capacity" in fields and fields["capacity"] != old_capacity
-    if capacity_changed and event.capacity is not None and event.capacity < (taken := seats_taken(event)):
+        setattr(candidate, name, value)
+    _validate(candidate)
+    capacity_changed = "capacity" in fields and fields["capacity"] != event.capacity
+    if capacity_changed and candidate.capacity is not None and candidate.capacity < (taken := seats_taken(event)):
         raise ValidationError(
             {"capacity": f"{taken} seats are already taken by people going and their guests; the capacity cannot be lower."}
         )
+    for name, value in fields.items():
+        setattr(event, name, value)
     if changes:
         event.sequence += 1
     event.save()

@@ -124,5 +124,6 @@ def test_bad_edit_leaves_the_saved_cycle_untouched():
     cycle = cycle_create(program=ProgramFactory(), name="C", starts_on=date(2027, 3, 1))
     with pytest.raises(ValidationError):
         cycle_update(cycle=cycle, by=None, ends_on=date(2027, 2, 1))
+    assert cycle.ends_on == date(2027, 9, 1)  # the caller's object too
     cycle.refresh_from_db()
     assert cycle.ends_on == date(2027, 9, 1)

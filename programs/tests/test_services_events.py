@@ -41,6 +41,7 @@ def test_capacity_cannot_drop_below_the_seats_taken():
     with pytest.raises(ValidationError) as error:
         event_update(event=event, by=None, capacity=3)
     assert "4 seats are already taken" in error.value.message_dict["capacity"][0]
+    assert event.capacity == 10
 
 
 def test_moving_the_time_describes_the_change_in_local_time():
