@@ -15,6 +15,7 @@ from faker import Faker
 from profiles.models import Person
 from programs.models import Enrollment, Meeting, Mentorship, PairFlag, Program
 
+from .exchange import build_exchange
 from .people import DEMO_DOMAIN, build_people
 from .programs import PROGRAM_SLUG, build_programs
 from .skills import build_skills
@@ -47,7 +48,8 @@ def demo_seed(*, seed: int = 1, people: int = 2200, password: str, today: date |
     roster = build_people(rng=rng, fake=fake, count=people, today=today, password=password)
     book = build_skills(rng=rng, roster=roster, today=today)
     programs = build_programs(rng=rng, roster=roster, today=today)
-    extras = build_surveys(rng=rng, roster=roster, programs=programs, today=today)
+    extras = build_exchange(rng=rng, roster=roster, programs=programs, today=today)
+    extras |= build_surveys(rng=rng, roster=roster, programs=programs, today=today)
 
     employed = roster.employed()
     horizon = date(today.year + 3, today.month, min(today.day, 28))

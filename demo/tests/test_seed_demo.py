@@ -94,6 +94,20 @@ def test_mentors_never_have_more_mentees_than_they_offered(seeded: str) -> None:
         assert n <= offered[key]
     people_capacity = dict(Person.objects.values_list("pk", "mentor_capacity"))
     assert all(n <= people_capacity[mentor] for (_, mentor), n in load.items())
+    # Across programs too: nobody mentors more people at once than they said they could.
+    active = Counter(Mentorship.objects.active().values_list("mentor_id", flat=True))
+    assert all(n <= people_capacity[mentor] for mentor, n in active.items())
+
+
+def test_the_exchange_program_pairs_people_from_different_agencies(seeded: str) -> None:
+    from demo.exchange import EXCHANGE_SLUG
+
+    exchange = Program.objects.get(slug=EXCHANGE_SLUG)
+    assert exchange.scope == Program.Scope.CROSS_AGENCY
+    assert exchange.coordinators.filter(email=login_email("coordinator")).exists()
+    pairs = Mentorship.objects.filter(cycle__program=exchange)
+    assert pairs.exists()
+    assert not pairs.filter(mentor__department=F("mentee__department")).exists()
 
 
 def test_everyone_paired_in_the_running_cycle_was_approved_in_it(seeded: str) -> None:
