@@ -211,6 +211,21 @@ def coordinator_digest(delivery: Delivery, user: Model) -> None:
     _send("coordinator_digest", delivery, context)
 
 
+def send_survey_reminder(delivery: Delivery, invitation: Model) -> None:
+    from surveys import tokens
+
+    survey = invitation.survey
+    context = {
+        "survey": survey,
+        "program": survey.cycle.program,
+        "link": tokens.link_for(invitation),
+        "closes_on": local_day(survey.closes_on),
+        "last_day": survey.closes_on == timezone.localdate(),
+        "anonymous": survey.anonymous,
+    }
+    _send("reminder_survey", delivery, context)
+
+
 # --- dispatch ----------------------------------------------------------------------------------
 
 SENDERS: dict[str, Callable[[Delivery, Model], None]] = {
