@@ -62,10 +62,16 @@ def populate(n: int, seed: int) -> dict:
         for skill in rng.sample(skills, 5):
             rows.append(PersonSkill(person=person, skill=skill, level=rng.randint(1, 4)))
     PersonSkill.objects.bulk_create(rows, batch_size=10000)
+    # autovacuum would analyse the new rows within a minute in a real database; without fresh
+    # statistics the planner assumes one-row tables and picks nested loops.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {"skill": skills[0].pk, "viewer": people[1]}
 
 
-def measure(client, url: str, params: dict) -> tuple[int, float, float]:
+def measure(client, url: str, params: dict, explain: bool = False) -> tuple[int, float, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -79,6 +85,12 @@ def measure(client, url: str, params: dict) -> tuple[int, float, float]:
         assert response.status_code == 200, response.status_code
         queries = len(captured.captured_queries)
         sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    if explain:
+        slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"].split(" FOR ", 1)[-1] if slowest["sql"].startswith("DECLARE") else "EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+            print(f"-- {url} {params} slowest query ({float(slowest['time']) * 1000:.0f} ms):")
+            print("\n".join(row[0] for row in cursor.fetchall()))
     return queries, statistics.median(timings) * 1000, sql_ms
 
 
@@ -86,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", default="1000,10000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plan of each page's slowest query")
     args = parser.parse_args()
 
     import django
@@ -122,7 +135,7 @@ def main() -> None:
             ]
             figures = [f"people={n}", f"fill_s={fill_s:.1f}"]
             for name, client, url, params in pages:
-                queries, ms, sql_ms = measure(client, url, params)
+                queries, ms, sql_ms = measure(client, url, params, explain=args.explain)
                 figures.append(f"{name}: queries={queries} median_ms={ms:.0f} sql_ms={sql_ms:.0f}")
             print(" | ".join(figures), flush=True)
     finally:
