@@ -154,3 +154,21 @@ def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
+
+
+def test_a_participant_replies_to_an_event_on_a_phone(phone_page, login_in_browser, check_accessible):
+    page = phone_page
+    cycle = OpenCycleFactory()
+    person = PersonFactory(email="pat@example.gov")
+    Enrollment.objects.create(cycle=cycle, person=person, role=Enrollment.Role.MENTEE, status=Enrollment.Status.APPROVED)
+    event = EventFactory(cycle=cycle, title="Networking breakfast", capacity=1)
+    login_in_browser(page, "pat@example.gov")
+    page.goto("/programs/me/")
+    check_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^Reply\W+Will you come to Networking breakfast")).click()
+    page.get_by_label("Going", exact=True).check()
+    page.get_by_role("button", name="Send reply").click()
+    assert page.get_by_role("status").get_by_text("You are going to Networking breakfast.").is_visible()
+    assert page.get_by_text("0 left of 1").is_visible()
+    check_accessible(page)
+    assert RSVP.objects.get(event=event, person=person).status == RSVP.Status.GOING
