@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from profiles.models import GoalProgressNote, Person
 from programs.models import HelpRequest, Mentorship, PairFlag
@@ -23,12 +23,16 @@ def help_request_create(*, mentorship: Mentorship, by: Person, kind: str, messag
     if not message:
         raise ValidationError("Tell the coordinator what is going on.")
     request = HelpRequest.objects.create(mentorship=mentorship, requested_by=by, kind=kind, message=message)
-    PairFlag.objects.get_or_create(
-        mentorship=mentorship,
-        reason=FLAG_REASON[HelpRequest.Kind(kind)],
-        resolved_at=None,
-        defaults={"detail": f"{by.full_name}: {message}"[:300]},
-    )
+    try:
+        with transaction.atomic():
+            PairFlag.objects.get_or_create(
+                mentorship=mentorship,
+                reason=FLAG_REASON[HelpRequest.Kind(kind)],
+                resolved_at=None,
+                defaults={"detail": f"{by.full_name}: {message}"[:300]},
+            )
+    except IntegrityError:
+        pass  # the other side raised the same flag at the same moment: one open flag is enough
     transaction.on_commit(lambda: help_requested.send(sender=HelpRequest, help_request=request))
     return request
 
