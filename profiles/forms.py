@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 
 from profiles.models import (
     Department,
     DevelopmentGoal,
     GoalProgressNote,
+    GoalStatus,
     Person,
     PersonSkill,
     Proficiency,
@@ -154,6 +156,17 @@ class GoalForm(forms.ModelForm):
         if data.get("target_level") and not data.get("skill"):
             self.add_error("target_level", "A target level needs a skill.")
         return data
+
+    def save(self, commit: bool = True) -> DevelopmentGoal:
+        goal = super().save(commit=False)
+        # Reports count achieved goals by date, so the date follows the status.
+        if goal.status == GoalStatus.ACHIEVED:
+            goal.achieved_on = goal.achieved_on or timezone.localdate()
+        else:
+            goal.achieved_on = None
+        if commit:
+            goal.save()
+        return goal
 
     def _post_clean(self) -> None:
         if self.errors:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from profiles.models import DevelopmentGoal, GoalProgressNote
 from profiles.tests.factories import DevelopmentGoalFactory, SkillFactory
@@ -71,6 +72,7 @@ def test_owner_edits_and_deletes_a_goal(client, person):
     assert response.status_code == 302
     goal.refresh_from_db()
     assert (goal.target_level, goal.status) == (4, "achieved")
+    assert goal.achieved_on == timezone.localdate()
     assert client.get(reverse("profiles:goal-delete", args=[goal.pk])).status_code == 200
     assert client.post(reverse("profiles:goal-delete", args=[goal.pk])).status_code == 302
     assert not DevelopmentGoal.objects.filter(pk=goal.pk).exists()
