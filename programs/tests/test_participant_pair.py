@@ -429,3 +429,38 @@ def test_correcting_a_log_keeps_a_goal_achieved_since(client, pair):
     )
     assert response.status_code == 302
     assert list(meeting.goals_touched.all()) == [goal]
+
+
+def _pair_pages(pair):
+    meeting = pair.meetings.first()
+    goal = DevelopmentGoalFactory(person=pair.mentee)
+    return [
+        ("get", url("agreement-edit", pair)),
+        ("post", url("agreement-confirm", pair)),
+        ("get", url("meeting-schedule", pair)),
+        ("get", url("meeting-record", pair)),
+        ("get", url("meeting-log", pair, meeting.pk)),
+        ("post", url("meeting-cancel", pair, meeting.pk)),
+        ("get", url("goal-note-add", pair, goal.pk)),
+        ("get", url("pair-help", pair)),
+    ]
+
+
+def test_every_pair_subpage_by_role(client, pair, coordinator):
+    pages = _pair_pages(pair)
+    expected = [
+        (None, 302),
+        (PersonFactory().user, 404),
+        (HRAnalystFactory(), 404),
+        (coordinator, 403),
+    ]
+    for user, status in expected:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for method, page in pages:
+            assert getattr(client, method)(page).status_code == status, (user, page)
+    client.force_login(pair.mentor.user)
+    for method, page in pages:
+        if method == "get":
+            assert client.get(page).status_code == 200, page
