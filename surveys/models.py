@@ -298,7 +298,12 @@ class Invitation(models.Model):
                 name="one_invitation_per_person_and_pair",
             ),
         ]
-        indexes = [models.Index(fields=["survey", "used"]), models.Index(fields=["survey", "sent_at"])]
+        indexes = [
+            models.Index(fields=["survey", "used"]),
+            models.Index(fields=["survey", "sent_at"]),
+            # "Was this person invited?" in one probe, used for the five-person group sizes.
+            models.Index(fields=["person", "survey"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.survey}"
