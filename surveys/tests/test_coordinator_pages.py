@@ -281,3 +281,28 @@ def test_template_pages_render_for_a_coordinator(client, coordinator, own_templa
         reverse("surveys:question-edit", args=[own_template.questions.first().pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_relative_trigger_needs_no_dates_and_works_them_out(client, coordinator, cycle, own_template):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("surveys:survey-create", args=[own_template.pk]),
+        {"cycle": cycle.pk, "title": "At midpoint", "audience": "both", "trigger": "milestone", "milestone": "midpoint",
+         "offset_days": 1, "open_days": 10},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    survey = Survey.objects.get(title="At midpoint")
+    assert survey.opens_on == cycle.midpoint + timedelta(days=1)
+    assert survey.closes_on == survey.opens_on + timedelta(days=10)
+
+
+def test_audience_is_fixed_once_the_survey_has_opened(client, coordinator, cycle):
+    survey = OpenSurveyFactory(cycle=cycle, audience="mentees")
+    client.force_login(coordinator)
+    client.post(
+        reverse("surveys:survey-edit", args=[survey.pk]),
+        {"title": "Renamed", "audience": "mentors", "trigger": "date", "opens_on": survey.opens_on.isoformat(),
+         "closes_on": survey.closes_on.isoformat(), "offset_days": 0, "open_days": 14},
+    )
+    survey.refresh_from_db()
+    assert (survey.title, survey.audience) == ("Renamed", "mentees")

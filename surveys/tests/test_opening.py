@@ -158,3 +158,19 @@ def test_milestone_trigger_counts_from_the_cycle_midpoint(cycle, coordinator):
         closes_on=timezone.localdate(),
     )
     assert survey.opens_on == cycle.midpoint
+
+
+def test_survey_following_an_event_moves_when_the_event_moves(cycle):
+    from programs import signals
+
+    keynote = EventFactory(cycle=cycle, program=cycle.program, kind=Event.Kind.MIDPOINT)
+    survey = SurveyFactory(cycle=cycle, trigger=Survey.Trigger.EVENT, event=keynote, offset_days=2, open_days=7)
+    keynote.starts_at += timedelta(days=10)
+    keynote.ends_at += timedelta(days=10)
+    keynote.save()
+
+    signals.event_changed.send(sender=Event, event=keynote, changes=["time"])
+
+    survey.refresh_from_db()
+    assert survey.opens_on == timezone.localdate(keynote.ends_at) + timedelta(days=2)
+    assert survey.closes_on == survey.opens_on + timedelta(days=7)
