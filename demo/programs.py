@@ -39,6 +39,7 @@ from .content import (
     MOTIVATIONS_MENTOR,
     PROGRESS_NOTES,
 )
+from .matching import engine_pairs
 from .people import STAFF, Employee, Roster
 
 PROGRAM_SLUG = "department-mentorship"
@@ -175,14 +176,9 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     rng.shuffle(run_mentees)
     rng.shuffle(run_mentors)
     n_run = _scaled(155, people, 8)
-    _pairs_for(
-        rng,
-        running,
-        [demo_mentee] + run_mentees[:n_run],
-        [demo_mentor] + run_mentors[: int(n_run * 0.7)],
-        banned,
-        fixed=[(demo_mentee, demo_mentor)],
-    )
+    # Everyone approved is a candidate; the matching engine decides the pairs further down.
+    running.mentees = [demo_mentee] + run_mentees[:n_run]
+    running.mentors = [demo_mentor] + run_mentors[: int(n_run * 0.7)]
 
     enrollments: list[Enrollment] = []
     enrollments += _enrollments(rng, past, coordinator, extra=[], extra_mentors=[])
@@ -194,13 +190,26 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     Enrollment.objects.bulk_create(enrollments, batch_size=1000)
     _enrollment_goals(roster, enrollments)
 
-    pairs = past.pairs + running.pairs
+    # Past pairs first: the engine must see them to avoid repeating a pair.
     _finish_pairs(rng, past, today, ended_share=0.08)
+    _save_pairs(past.pairs, coordinator)
+
+    fixed = [(demo_mentee, demo_mentor)]
+    matched, how = engine_pairs(roster=roster, cycle=running.cycle, coordinator=coordinator, fixed=fixed)
+    if matched is None:  # the engine failed: pair greedily so the demo still loads
+        matched = _greedy(rng, running.mentees, running.mentors, banned, fixed=fixed)
+    running.pairs = [
+        Mentorship(
+            cycle=running.cycle,
+            mentor=mentor.person,
+            mentee=mentee.person,
+            source=Mentorship.Source.MATCHING,
+            started_on=running.cycle.starts_on,
+        )
+        for mentee, mentor in matched
+    ]
     _finish_pairs(rng, running, today, ended_share=0.04, protect=demo_mentee)
-    for pair in pairs:
-        pair.created_by = coordinator
-    Mentorship.objects.bulk_create(pairs, batch_size=1000)
-    Mentorship.objects.bulk_update([_backdate(p) for p in pairs], ["created_at"], batch_size=1000)
+    _save_pairs(running.pairs, coordinator)
 
     agreements, meetings = _agreements_and_meetings(rng, past, today, roster)
     run_agreements, run_meetings = _agreements_and_meetings(rng, running, today, roster)
@@ -210,6 +219,7 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     social = _events_and_rsvps(rng, program, past, running, upcoming, roster, today, coordinator, people)
     counts["rsvps"] = RSVP.objects.filter(event__program=program).count()
     counts.update(
+        matching=how,
         enrollments=len(enrollments),
         pairs_past=len(past.pairs),
         pairs_running_active=sum(p.status == Mentorship.Status.ACTIVE for p in running.pairs),
@@ -238,6 +248,30 @@ def _pairs_for(
     *,
     fixed: list[tuple[Employee, Employee]],
 ) -> None:
+    """Pair the past cycle greedily; only the people paired count as its participants."""
+    pairs = _greedy(rng, mentees, mentors, banned, fixed=fixed)
+    build.mentees = [mentee for mentee, _ in pairs]
+    build.mentors = list({id(m): m for _, m in pairs}.values())
+    build.pairs = [
+        Mentorship(
+            cycle=build.cycle,
+            mentor=mentor.person,
+            mentee=mentee.person,
+            source=Mentorship.Source.MATCHING if rng.random() < 0.9 else Mentorship.Source.MANUAL,
+            started_on=build.cycle.starts_on,
+        )
+        for mentee, mentor in pairs
+    ]
+
+
+def _greedy(
+    rng: random.Random,
+    mentees: list[Employee],
+    mentors: list[Employee],
+    banned: set[tuple[int, int]],
+    *,
+    fixed: list[tuple[Employee, Employee]],
+) -> list[tuple[Employee, Employee]]:
     """Greedy matching with the hard rules: capacity, no reporting chain, no repeat pair."""
     load = {m.index: 0 for m in mentors}
     pairs: list[tuple[Employee, Employee]] = list(fixed)
@@ -259,18 +293,7 @@ def _pairs_for(
         best = max(candidates, key=lambda m: _mentor_score(rng, m, mentee))
         load[best.index] += 1
         pairs.append((mentee, best))
-    build.mentees = [mentee for mentee, _ in pairs]
-    build.mentors = [m for m in mentors if load[m.index] > 0]
-    build.pairs = [
-        Mentorship(
-            cycle=build.cycle,
-            mentor=mentor.person,
-            mentee=mentee.person,
-            source=Mentorship.Source.MATCHING if rng.random() < 0.9 else Mentorship.Source.MANUAL,
-            started_on=build.cycle.starts_on,
-        )
-        for mentee, mentor in pairs
-    ]
+    return pairs
 
 
 def _applied_at(rng: random.Random, cycle: Cycle, latest: date | None = None) -> datetime:
@@ -406,16 +429,24 @@ def _finish_pairs(
 ) -> None:
     cycle = build.cycle
     finished = cycle.ends_on < today
+    candidates = [p for p in build.pairs if protect is None or p.mentee is not protect.person]
+    # A fixed share (at least one), so even a small demo has a pair that ended early.
+    ending = {id(p) for p in rng.sample(candidates, max(1, round(ended_share * len(candidates))))}
     for pair in build.pairs:
-        if protect is not None and pair.mentee is protect.person:
-            continue
-        if rng.random() < ended_share:
+        if id(pair) in ending:
             last = min(today, cycle.ends_on) - timedelta(days=7)
             pair.status = Mentorship.Status.ENDED
             pair.ended_on = cycle.starts_on + timedelta(days=rng.randint(21, max(22, (last - cycle.starts_on).days)))
             pair.end_reason = rng.choice(ENDED_EARLY_REASONS)
         elif finished:
             pair.status, pair.ended_on = Mentorship.Status.COMPLETED, cycle.ends_on
+
+
+def _save_pairs(pairs: list[Mentorship], coordinator) -> None:
+    for pair in pairs:
+        pair.created_by = coordinator
+    Mentorship.objects.bulk_create(pairs, batch_size=1000)
+    Mentorship.objects.bulk_update([_backdate(p) for p in pairs], ["created_at"], batch_size=1000)
 
 
 def _backdate(pair: Mentorship) -> Mentorship:
@@ -438,7 +469,7 @@ def _agreements_and_meetings(
         formats = [f for f in pair.mentee.meeting_formats if f in pair.mentor.meeting_formats] or [MeetingFormat.VIDEO]
         fmt = rng.choice(formats)
         cadence = rng.choices(list(CADENCE_DAYS), (1, 5, 2))[0]
-        silent = running and pair.mentee is not demo_mentee and rng.random() < 0.08
+        silent = running and pair.mentee is not demo_mentee and rng.random() < 0.05
         if not running or pair.mentee is demo_mentee or rng.random() < 0.9:
             signed = _at(pair.started_on + timedelta(days=rng.randint(3, 12)), 16)
             agreement = Agreement(

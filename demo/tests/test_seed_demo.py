@@ -319,3 +319,18 @@ def test_every_reply_in_the_demo_comes_from_someone_the_event_is_open_to(seeded:
     for person in Person.objects.filter(pk__in=replies):
         allowed = set(events_open_to(person).values_list("pk", flat=True))
         assert replies[person.pk] <= allowed, person
+
+
+def test_the_running_pairs_are_the_published_proposals_of_a_match_run(seeded: str) -> None:
+    from matching.models import MatchProposal, MatchRun
+
+    _, running, _ = _cycles()
+    run = MatchRun.objects.get(cycle=running)
+    assert run.status == MatchRun.Status.DONE and run.published_at is not None
+    assert timezone.localdate(run.published_at) == running.matching_on
+    proposed = set(run.proposals.exclude(status=MatchProposal.Status.REJECTED).values_list("mentor_id", "mentee_id"))
+    assert proposed == set(running.mentorships.values_list("mentor_id", "mentee_id"))
+    demo_pair = run.proposals.get(mentee__user__email=login_email("mentee"))
+    assert demo_pair.status == MatchProposal.Status.LOCKED
+    assert demo_pair.mentor.user.email == login_email("mentor")
+    assert run.proposals.exclude(explanation={}).exists()
