@@ -76,9 +76,13 @@ def _split(total: int, weights: list[int]) -> list[int]:
     return sizes
 
 
-def _retirement_date(rng: random.Random, hire: date, tier: int) -> date:
+def _retirement_date(rng: random.Random, hire: date, tier: int, years: float) -> date:
     """Earliest date of the usual public-pension rules: 62 with 5 years, 60 with 20, 57 with 30."""
     age_at_hire = 22 + (rng.uniform(0, 16) if tier < STAFF else min(35.0, rng.gammavariate(2, 6.5)))
+    # Nobody still on the payroll is much past the usual retirement age.
+    oldest = rng.uniform(61, 68)
+    if age_at_hire + years > oldest:
+        age_at_hire = max(18.0, oldest - years)
     birth = hire - timedelta(days=int(age_at_hire * 365.25))
     candidates = [
         max(add_years(birth, 62), add_years(hire, 5)),
@@ -159,7 +163,7 @@ def build_people(*, rng: random.Random, fake: Faker, count: int, today: date, pa
             time_zone=office.time_zone,
             supervisor=boss.person if boss else None,
             hire_date=hire,
-            retirement_eligible_on=_retirement_date(rng, hire, tier),
+            retirement_eligible_on=_retirement_date(rng, hire, tier, years),
             prefers_in_person=in_person,
             prefers_video=video,
             prefers_phone=phone,
