@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from profiles.tests.factories import CoordinatorFactory, PersonFactory
@@ -14,37 +13,7 @@ from programs.tests.factories import EventFactory, OpenCycleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_SOURCE = (settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js").read_text()
-AXE_TAGS = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']"
-
-
-@pytest.fixture
-def check_accessible(assert_accessible):
-    """axe-core on the current page, failing on serious or critical findings.
-
-    The root conftest's assert_accessible injects axe with page.add_script_tag, an inline script
-    that the app's Content-Security-Policy (script-src 'self') blocks. Evaluating the same source
-    through the DevTools protocol is not subject to the page's CSP, so the pages keep their real
-    headers while axe runs. Same rule tags and impacts as the conftest check.
-    """
-
-    def check(page) -> None:
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.evaluate(AXE_SOURCE)
-        results = page.evaluate(
-            f"async () => await axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}}})"
-        )
-        serious = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
-            for v in results["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"axe-core found accessibility violations on {page.url}: {serious}"
-
-    return check
-
-
-def test_mentee_adds_a_goal_applies_and_rsvps_to_the_kickoff(browser_page, login_in_browser, check_accessible):
+def test_mentee_adds_a_goal_applies_and_rsvps_to_the_kickoff(browser_page, login_in_browser, assert_accessible):
     page = browser_page
     mentee = PersonFactory(first_name="Mina", email="mina@example.gov")
     cycle = OpenCycleFactory(name="Spring cohort")
@@ -60,26 +29,26 @@ def test_mentee_adds_a_goal_applies_and_rsvps_to_the_kickoff(browser_page, login
     page.goto("/programs/me/")
     assert page.get_by_role("heading", level=1).inner_text() == "My program"
     assert page.get_by_text("Your development plan has no active goals.", exact=True).is_visible()
-    check_accessible(page)
+    assert_accessible(page)
 
     # The IDP pages (profiles app): add a goal in my own words.
     page.get_by_role("link", name=re.compile(r"^Add a goal\W+Your development plan")).click()
     page.wait_for_url(re.compile(r"/people/me/plan/$"))
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_role("main").get_by_role("link", name="Add a goal", exact=True).click()
     page.wait_for_url(re.compile(r"/people/me/plan/goals/new/$"))
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_label("Aim (in your own words)").fill("Present to senior leadership")
     page.get_by_role("button", name="Save goal").click()
     page.wait_for_url(re.compile(r"/people/me/plan/$"))
     assert page.get_by_role("rowheader", name="Present to senior leadership").is_visible()
-    check_accessible(page)
+    assert_accessible(page)
 
     # Apply to the open cycle as a mentee, naming that goal.
     page.goto("/programs/me/apply/")
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile("Apply as mentee")).click()
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Send application").click()  # nothing chosen yet
     assert page.get_by_text("Choose at least one goal from your development plan.").first.is_visible()
     page.get_by_label("Present to senior leadership").check()
@@ -87,7 +56,7 @@ def test_mentee_adds_a_goal_applies_and_rsvps_to_the_kickoff(browser_page, login
     page.get_by_role("button", name="Send application").click()
     page.wait_for_url(re.compile(r"/programs/me/apply/$"))
     assert page.get_by_role("status").get_by_text("Your application to").is_visible()
-    check_accessible(page)
+    assert_accessible(page)
     enrollment = Enrollment.objects.get(person=mentee, cycle=cycle)
     assert [g.aim for g in enrollment.goals.all()] == ["Present to senior leadership"]
 
@@ -98,19 +67,19 @@ def test_mentee_adds_a_goal_applies_and_rsvps_to_the_kickoff(browser_page, login
 
     # The kickoff is now among my events; reply "going".
     page.goto("/programs/me/events/")
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Spring cohort kickoff").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Spring cohort kickoff"
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_label("Going", exact=True).check()
     page.get_by_role("button", name="Send reply").click()
     assert page.get_by_role("status").get_by_text("You are going to Spring cohort kickoff.").is_visible()
     assert page.get_by_text("39 left of 40").is_visible()
-    check_accessible(page)
+    assert_accessible(page)
     assert RSVP.objects.get(event=kickoff, person=mentee).status == RSVP.Status.GOING
 
 
-def test_mentor_writes_the_agreement_and_schedules_a_meeting(browser_page, login_in_browser, check_accessible):
+def test_mentor_writes_the_agreement_and_schedules_a_meeting(browser_page, login_in_browser, assert_accessible):
     """The pair page and its forms, as the mentor, with axe on each page."""
     from profiles.tests.factories import DevelopmentGoalFactory
     from programs.models import Agreement, Meeting
@@ -123,10 +92,10 @@ def test_mentor_writes_the_agreement_and_schedules_a_meeting(browser_page, login
 
     login_in_browser(page, "otto@example.gov")
     page.goto(pair.get_absolute_url())
-    check_accessible(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Write the agreement").click()
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_label("Lead a project review").check()
     page.get_by_label("How often you meet").select_option("weekly")
     page.get_by_label("Expectations").fill("We both come prepared.")
@@ -137,17 +106,17 @@ def test_mentor_writes_the_agreement_and_schedules_a_meeting(browser_page, login
     assert agreement.mentor_agreed_at is not None and agreement.mentee_agreed_at is None
 
     page.get_by_role("link", name="Schedule a meeting").click()
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_label("Date and time").fill("2020-01-01T10:00")
     page.get_by_role("button", name="Schedule").click()
     assert page.get_by_text("Choose a date and time in the future.").first.is_visible()
-    check_accessible(page)  # the error state too
+    assert_accessible(page)  # the error state too
     when = timezone.localtime(timezone.now() + timedelta(days=3), timezone=_zone(mentor.time_zone))
     page.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Schedule").click()
     page.wait_for_url(re.compile(r"/programs/pairs/\d+/"))
     assert Meeting.objects.filter(mentorship=pair, status=Meeting.Status.SCHEDULED).count() == 1
-    check_accessible(page)
+    assert_accessible(page)
 
 
 def _zone(name: str):
@@ -156,7 +125,7 @@ def _zone(name: str):
     return ZoneInfo(name)
 
 
-def test_a_participant_replies_to_an_event_on_a_phone(phone_page, login_in_browser, check_accessible):
+def test_a_participant_replies_to_an_event_on_a_phone(phone_page, login_in_browser, assert_accessible):
     page = phone_page
     cycle = OpenCycleFactory()
     person = PersonFactory(email="pat@example.gov")
@@ -164,11 +133,11 @@ def test_a_participant_replies_to_an_event_on_a_phone(phone_page, login_in_brows
     event = EventFactory(cycle=cycle, title="Networking breakfast", capacity=1)
     login_in_browser(page, "pat@example.gov")
     page.goto("/programs/me/")
-    check_accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"^Reply\W+Will you come to Networking breakfast")).click()
     page.get_by_label("Going", exact=True).check()
     page.get_by_role("button", name="Send reply").click()
     assert page.get_by_role("status").get_by_text("You are going to Networking breakfast.").is_visible()
     assert page.get_by_text("0 left of 1").is_visible()
-    check_accessible(page)
+    assert_accessible(page)
     assert RSVP.objects.get(event=event, person=person).status == RSVP.Status.GOING
