@@ -210,6 +210,8 @@ def test_the_workforce_looks_like_a_real_department(seeded: str) -> None:
     horizon = today + timedelta(days=3 * 365)
     share = employed.retirement_eligible_by(horizon).count() / employed.count()
     assert 0.10 <= share <= 0.30
+    # People work a few years past eligibility at most, as they would.
+    assert not employed.filter(retirement_eligible_on__lt=today - timedelta(days=9 * 365)).exists()
     hires = Person.objects.order_by("hire_date").values_list("hire_date", flat=True)
     assert (hires.last() - hires.first()).days > 25 * 365
     directors = Person.objects.filter(supervisor__isnull=True)
