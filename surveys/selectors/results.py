@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, F, Window
+from django.db.models.functions import RowNumber
 
 from surveys.models import (
     LIKERT_LABELS,
@@ -115,18 +116,23 @@ def survey_results(*, survey: Survey) -> SurveyResults:
     if hidden or not questions:
         return results
     by_id = {r.question.pk: r for r in results.questions}
-    answers = Answer.objects.filter(response__survey=survey)
+    # A survey's questions are its own, so filtering by question needs no join with responses.
+    answers = Answer.objects.filter(question_id__in=list(by_id))
+
+    def of_kind(kind: str) -> list[int]:
+        return [q.pk for q in questions if q.kind == kind]
 
     numbers: dict[int, Counter[int]] = defaultdict(Counter)
     for qid, number, n in answers.filter(number__isnull=False).values_list("question_id", "number").annotate(n=Count("pk")):
         numbers[qid][number] = n
     singles: dict[int, Counter[str]] = defaultdict(Counter)
-    single_rows = answers.filter(question__kind=QuestionKind.SINGLE).exclude(text="")
+    single_rows = Answer.objects.filter(question_id__in=of_kind(QuestionKind.SINGLE)).exclude(text="")
     for qid, text, n in single_rows.values_list("question_id", "text").annotate(n=Count("pk")):
         singles[qid][text] = n
     multiples: dict[int, Counter[str]] = defaultdict(Counter)
     multiple_answered: Counter[int] = Counter()
-    for qid, options in answers.filter(question__kind=QuestionKind.MULTIPLE).values_list("question_id", "options"):
+    multiple_rows = Answer.objects.filter(question_id__in=of_kind(QuestionKind.MULTIPLE))
+    for qid, options in multiple_rows.values_list("question_id", "options").iterator(chunk_size=5000):
         if options:
             multiple_answered[qid] += 1
             multiples[qid].update(options)
@@ -153,8 +159,8 @@ def survey_results(*, survey: Survey) -> SurveyResults:
 
     _free_text(results, by_id, answers, anonymous)
     results.breakdowns = [
-        _breakdown(survey, numeric, anonymous, "By role", "response__role", "role", ROLE_LABELS),
-        _breakdown(survey, numeric, anonymous, "By department", "response__department__name", "department__name", {}),
+        _breakdown(survey, numeric, anonymous, "By role", "role", None, ROLE_LABELS),
+        _breakdown(survey, numeric, anonymous, "By department", "department_id", "department__name", {}),
     ]
     if not anonymous:
         results.named = _named_responses(survey, questions)
@@ -181,28 +187,35 @@ def _free_text(results: SurveyResults, by_id: dict[int, QuestionResult], answers
     text_ids = [r.question.pk for r in results.questions if r.question.kind == QuestionKind.TEXT]
     if not text_ids:
         return
-    rows = answers.filter(question_id__in=text_ids).exclude(text="")
+    rows = Answer.objects.filter(question_id__in=text_ids).exclude(text="")
     totals = dict(rows.values_list("question_id").annotate(n=Count("pk")).values_list("question_id", "n"))
-    if anonymous:
-        # Alphabetical, never in the order given: the order of submission could point to a person.
-        listing = rows.order_by("question_id", "text").values_list("question_id", "text")
-        items = ((qid, "", text) for qid, text in listing)
-    else:
-        listing = rows.order_by("question_id", "response__person__last_name", "response__person__first_name")
-        items = (
-            (qid, f"{first} {last}".strip(), text)
-            for qid, first, last, text in listing.values_list(
-                "question_id", "response__person__first_name", "response__person__last_name", "text"
-            )
-        )
-    for qid, name, text in items:
+    for qid in text_ids:
         result = by_id[qid]
         result.answered = result.texts_total = totals.get(qid, 0)
         if anonymous and result.texts_total < MIN_GROUP_SIZE:
             result.hidden = True
-            continue
-        if len(result.texts) < FREE_TEXT_LIMIT:
-            result.texts.append((name, text))
+    shown = [qid for qid in text_ids if totals.get(qid) and not by_id[qid].hidden]
+    if not shown:
+        return
+    if anonymous:
+        # Alphabetical, never in the order given: the order of submission could point to a person.
+        order = [F("text").asc()]
+        fields = ("question_id", "text")
+    else:
+        order = [F("response__person__last_name").asc(), F("response__person__first_name").asc()]
+        fields = ("question_id", "text", "response__person__first_name", "response__person__last_name")
+    limited = (
+        Answer.objects.filter(question_id__in=shown)
+        .exclude(text="")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=order))
+        .filter(rank__lte=FREE_TEXT_LIMIT)
+        .order_by("question_id", "rank")
+        .values_list(*fields)
+    )
+    for row in limited:
+        qid, text = row[0], row[1]
+        name = f"{row[2]} {row[3]}".strip() if len(row) > 2 else ""
+        by_id[qid].texts.append((name, text))
 
 
 def _breakdown(
@@ -210,29 +223,33 @@ def _breakdown(
     numeric: list[Question],
     anonymous: bool,
     title: str,
-    answer_key: str,
-    response_key: str,
+    key: str,
+    label_field: str | None,
     labels: dict[str, str],
 ) -> Breakdown:
-    sizes = dict(
-        Response.objects.filter(survey=survey).values_list(response_key).annotate(n=Count("pk")).values_list(response_key, "n")
-    )
+    """Respondents and mean answers per group (role, or department id with its name)."""
+    fields = [key, label_field] if label_field else [key]
+    sizes = {
+        row[0]: (row[-1], row[1] if label_field else None)
+        for row in Response.objects.filter(survey=survey).values_list(*fields).annotate(n=Count("pk")).order_by()
+    }
     means: dict[tuple[Any, int], float] = {}
     if numeric:
         rows = (
-            Answer.objects.filter(response__survey=survey, question__in=numeric, number__isnull=False)
-            .values(key=F(answer_key), qid=F("question_id"))
+            Answer.objects.filter(question__in=numeric, number__isnull=False)
+            .values(key_value=F(f"response__{key}"), qid=F("question_id"))
             .annotate(mean=Avg("number"))
+            .order_by()
         )
-        means = {(row["key"], row["qid"]): row["mean"] for row in rows}
+        means = {(row["key_value"], row["qid"]): row["mean"] for row in rows}
     groups, hidden = [], 0
-    for key, size in sorted(sizes.items(), key=lambda kv: (kv[0] is None or kv[0] == "", str(kv[0]))):
+    for value, (size, name) in sorted(sizes.items(), key=lambda kv: (not kv[0], str(kv[1][1] or kv[0]))):
         if anonymous and size < MIN_GROUP_SIZE:
             hidden += 1
             continue
-        label = labels.get(key or "", key or "Not recorded")
-        row = [means.get((key, q.pk)) for q in numeric]
-        groups.append(Group(label, size, [round(m, 2) if m is not None else None for m in row]))
+        label = name if label_field else labels.get(value or "", value)
+        row = [means.get((value, q.pk)) for q in numeric]
+        groups.append(Group(label or "Not recorded", size, [round(m, 2) if m is not None else None for m in row]))
     return Breakdown(title, groups, hidden)
 
 
