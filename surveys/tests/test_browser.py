@@ -1,4 +1,4 @@
-"""A mentee answers the midpoint survey from the e-mailed link on a phone; axe-core checks the page."""
+"""Surveys in a real browser: a mentee answers from the e-mailed link on a phone; a coordinator reads results."""
 
 from __future__ import annotations
 
@@ -12,24 +12,26 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import AXE_PATH
+from profiles.tests.factories import CoordinatorFactory
 from programs.models import Enrollment
 from programs.tests.factories import CycleFactory, EnrollmentFactory
 from surveys import services
-from surveys.models import Answer, Response, SurveyTemplate
+from surveys.forms import AnswerValue
+from surveys.models import Answer, QuestionKind, Response, SurveyTemplate
+from surveys.tests.factories import InvitationFactory, OpenSurveyFactory, QuestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def assert_accessible(phone_page):
+def _accessibility_checker(page):
     """The root fixture's checks (axe-core, serious/critical fail), run so the strict CSP allows them.
 
     The root `assert_accessible` injects axe with add_script_tag, an inline script that the page's
     Content-Security-Policy blocks; page.evaluate goes through DevTools, which CSP does not govern.
-    Any CSP violation the survey page itself causes fails the check too.
+    Any CSP violation the page itself causes (from the moment this is set up) fails the check too.
     """
     csp_errors: list[str] = []
-    phone_page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
 
     def check(page) -> None:
         page.wait_for_load_state()
@@ -47,6 +49,11 @@ def assert_accessible(phone_page):
         assert csp_errors == [], csp_errors
 
     return check
+
+
+@pytest.fixture
+def assert_accessible(phone_page):
+    return _accessibility_checker(phone_page)
 
 
 def test_mentee_answers_midpoint_survey_from_the_email_on_a_phone(phone_page, assert_accessible):
@@ -106,3 +113,23 @@ def test_mentee_answers_midpoint_survey_from_the_email_on_a_phone(phone_page, as
     page.goto(f"/surveys/{path}")
     assert page.get_by_role("heading", level=1).inner_text() == "Already answered"
     assert mentee.email == message.to[0]
+
+
+def test_coordinator_reads_results_with_a_chart_and_the_same_numbers_in_tables(browser_page, login_in_browser):
+    check = _accessibility_checker(browser_page)
+    cycle = CycleFactory()
+    coordinator = CoordinatorFactory(email="coord@example.gov")
+    cycle.program.coordinators.add(coordinator)
+    survey = OpenSurveyFactory(cycle=cycle, title="Outcomes", anonymous=True)
+    grew = QuestionFactory(survey=survey, kind=QuestionKind.LIKERT, text="The program helped me grow.")
+    for value in (5, 4, 4, 2, 5, 3):
+        services.response_submit(invitation=InvitationFactory(survey=survey), answers={grew.pk: AnswerValue(number=value)})
+
+    page = browser_page
+    login_in_browser(page, coordinator.email)
+    page.goto(f"/surveys/{survey.pk}/results/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Results: Outcomes"
+    table = page.get_by_role("table", name="Answers to “The program helped me grow.”")
+    assert "4 – Agree" in table.inner_text()
+    page.wait_for_function(f"() => window.Chart && Chart.getChart('chart-q{grew.pk}') !== undefined")
+    check(page)
