@@ -15,6 +15,7 @@ from profiles.models import (
     Skill,
     SkillCategory,
 )
+from profiles.widgets import FastSelect
 
 
 class ProfileForm(forms.ModelForm):
@@ -53,6 +54,7 @@ class PersonSkillForm(forms.ModelForm):
     class Meta:
         model = PersonSkill
         fields = ["skill", "level", "will_teach"]
+        widgets = {"skill": FastSelect, "level": FastSelect}
 
     def __init__(self, *args: object, skill_choices: list | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -142,7 +144,7 @@ class GoalForm(forms.ModelForm):
         fields = ["skill", "target_level", "aim", "priority", "target_date", "status"]
         labels = {"aim": "Aim (in your own words)"}
         help_texts = {"skill": "Name a skill and a target level, describe an aim, or both."}
-        widgets = {"target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "skill": FastSelect}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -186,7 +188,7 @@ class GoalNoteForm(forms.ModelForm):
 
 class DirectoryForm(forms.Form):
     query = forms.CharField(label="Name", required=False, max_length=100)
-    skill = forms.ModelChoiceField(Skill.objects.order_by("name"), required=False, empty_label="Any skill")
+    skill = forms.ModelChoiceField(Skill.objects.order_by("name"), required=False, empty_label="Any skill", widget=FastSelect)
     min_level = forms.TypedChoiceField(
         label="At least level",
         choices=[("", "Any level")] + list(Proficiency.choices),
@@ -194,14 +196,18 @@ class DirectoryForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False, empty_label="Any department")
+    department = forms.ModelChoiceField(
+        Department.objects.order_by("name"), required=False, empty_label="Any department", widget=FastSelect
+    )
     location = forms.CharField(label="Office location", required=False, max_length=120)
     willing_to_mentor = forms.BooleanField(label="Only people willing to mentor", required=False)
 
 
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(label="Search name, e-mail or department", required=False, max_length=100)
-    department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False, empty_label="All departments")
+    department = forms.ModelChoiceField(
+        Department.objects.order_by("name"), required=False, empty_label="All departments", widget=FastSelect
+    )
     login = forms.ChoiceField(
         label="Login",
         required=False,
@@ -219,3 +225,4 @@ class SkillForm(forms.ModelForm):
     class Meta:
         model = Skill
         fields = ["name", "category", "description"]
+        widgets = {"category": FastSelect}
