@@ -6,7 +6,8 @@
 For each size it builds a throw-away test database (test_<name>), fills it with people (5 skills
 each, a quarter willing to mentor, a third without a login), then requests the expertise
 directory (a skill + minimum level search, and the unfiltered first page) and the coordinator
-roster through the Django test client. Figures: queries per request, the median of 5 timings\nof the whole request, and the database's share of the last one (sql_ms).
+roster, and a participant's skills page (5 rows + 3 empty, each listing the 300-skill
+catalogue), through the Django test client. Figures: queries per request, the median of 5 timings\nof the whole request, and the database's share of the last one (sql_ms).
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ def main() -> None:
                 ("directory_skill", participant, reverse("profiles:directory"), {"skill": data["skill"], "min_level": 3}),
                 ("directory_all", participant, reverse("profiles:directory"), {}),
                 ("directory_mentors_page5", participant, reverse("profiles:directory"), {"willing_to_mentor": "on", "page": 5}),
+                ("my_skills_5_rows", participant, reverse("profiles:skills"), {}),
                 ("roster_search", staff, reverse("profiles:people"), {"q": "Last00"}),
                 ("roster_no_login", staff, reverse("profiles:people"), {"login": "no"}),
             ]
