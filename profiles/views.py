@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -86,6 +87,10 @@ def skills(request: HttpRequest, person: Person) -> HttpResponse:
                 services.person_skills_set(person=person, entries=entries)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
+            except IntegrityError:
+                # Saved from two windows at once: the other save won; show what is stored now.
+                messages.error(request, "Your skills were changed elsewhere at the same time. Check them and save again.")
+                return redirect("profiles:skills")
             else:
                 messages.success(request, "Your skills are saved.")
                 return redirect("profiles:skills")

@@ -92,3 +92,19 @@ def test_skills_page_queries_do_not_grow_with_rows(client, person, django_assert
 
 def test_anonymous_is_sent_to_sign_in(client):
     assert client.get(URL).status_code == 302
+
+
+def test_a_save_racing_another_window_says_so_instead_of_failing(client, person, monkeypatch):
+    from django.db import IntegrityError
+
+    from profiles import services
+
+    def collide(**kwargs):
+        raise IntegrityError("unique_person_skill")
+
+    monkeypatch.setattr(services, "person_skills_set", collide)
+    skill = SkillFactory()
+    client.force_login(person.user)
+    data = _management(1, 0) | {"skills-0-skill": skill.pk, "skills-0-level": "2"}
+    response = client.post(URL, data, follow=True)
+    assert "changed elsewhere at the same time" in response.content.decode()
