@@ -20,7 +20,8 @@ ensure_assets
 echo "==> migrating the database"
 .venv/bin/python manage.py migrate --noinput -v0
 echo "==> loading demo data (skipped when already loaded)"
-.venv/bin/python manage.py seed_demo --if-empty
+# The services the demo goes through log each step at INFO; only problems are worth showing here.
+LOG_LEVEL=WARNING .venv/bin/python manage.py seed_demo --if-empty
 
 cat <<TXT
 
