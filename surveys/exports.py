@@ -2,17 +2,29 @@
 
 Anonymous surveys export answers and the submit date only: no name, and not even role or
 department, because a spreadsheet row can cross them (mentors × a small department) in a way the
-results page never does.
+results page never does. Likert and rating answers are exported as numbers, for analysis.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from common.exports import Export
-from surveys.models import Question, Response, Survey
-from surveys.selectors.results import answer_display
+from surveys.models import Answer, Question, QuestionKind, Response, Survey
+
+CHUNK = 2000
+
+
+def cell(question: Question, number: int | None, text: str, options: list[str]) -> object:
+    if question.kind == QuestionKind.YES_NO:
+        return {1: "Yes", 0: "No"}.get(number, "")
+    if question.kind in (QuestionKind.LIKERT, QuestionKind.RATING):
+        return number if number is not None else ""
+    if question.kind == QuestionKind.MULTIPLE:
+        return "; ".join(options or [])
+    return text
 
 
 class ResponsesExport(Export):
@@ -26,24 +38,46 @@ class ResponsesExport(Export):
         self.title = f"survey-{survey.pk}-responses"
 
     def rows(self, **filters: Any) -> Iterator[Sequence[object]]:
-        responses = Response.objects.filter(survey=self.survey).prefetch_related("answers")
+        # Plain tuples in chunks (no model instances): 10,000 responses stay a few queries.
+        responses = Response.objects.filter(survey=self.survey)
         if self.survey.anonymous:
-            responses = responses.order_by("submitted_on", "pk")
+            heads = list(responses.order_by("submitted_on", "pk").values_list("pk", "submitted_on"))
         else:
-            responses = responses.select_related(
-                "person", "department", "mentorship__mentor", "mentorship__mentee"
-            ).order_by("person__last_name", "person__first_name", "pk")
-        for response in responses.iterator(chunk_size=1000):
-            answers = {a.question_id: a for a in response.answers.all()}
-            cells: list[object] = [response.submitted_on]
-            if not self.survey.anonymous:
-                pair = response.mentorship
-                cells += [
-                    response.person.full_name if response.person else "",
-                    response.person.email if response.person else "",
-                    response.role,
-                    response.department.name if response.department else "",
-                    f"{pair.mentor} → {pair.mentee}" if pair else "",
+            heads = [
+                (pk, on, f"{first} {last}".strip(), email or "", role, department or "", _pair(m1, m2, e1, e2))
+                for pk, on, first, last, email, role, department, m1, m2, e1, e2 in responses.order_by(
+                    "person__last_name", "person__first_name", "pk"
+                ).values_list(
+                    "pk",
+                    "submitted_on",
+                    "person__first_name",
+                    "person__last_name",
+                    "person__email",
+                    "role",
+                    "department__name",
+                    "mentorship__mentor__first_name",
+                    "mentorship__mentor__last_name",
+                    "mentorship__mentee__first_name",
+                    "mentorship__mentee__last_name",
+                )
+            ]
+        by_id = {q.pk: q for q in self.questions}
+        for start in range(0, len(heads), CHUNK):
+            chunk = heads[start : start + CHUNK]
+            answers: dict[Any, dict[int, tuple]] = defaultdict(dict)
+            for response_id, qid, number, text, options in Answer.objects.filter(
+                response_id__in=[h[0] for h in chunk]
+            ).values_list("response_id", "question_id", "number", "text", "options"):
+                answers[response_id][qid] = (number, text, options)
+            for head in chunk:
+                given = answers.get(head[0], {})
+                yield [
+                    *head[1:],
+                    *(cell(q, *given[q.pk]) if q.pk in given else "" for q in by_id.values()),
                 ]
-            cells += [answer_display(q, answers.get(q.pk)) for q in self.questions]
-            yield cells
+
+
+def _pair(mentor_first: str | None, mentor_last: str | None, mentee_first: str | None, mentee_last: str | None) -> str:
+    if mentor_first is None and mentee_first is None:
+        return ""
+    return f"{mentor_first} {mentor_last} → {mentee_first} {mentee_last}"

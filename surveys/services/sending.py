@@ -101,9 +101,13 @@ def survey_open(*, survey: Survey, now: datetime | None = None) -> int:
     today = timezone.localdate(now)
     if today > survey.closes_on:
         raise SurveyClosed()
-    before = Invitation.objects.filter(survey=survey).count()
+    existing = set(Invitation.objects.filter(survey=survey).values_list("person_id", "mentorship_id"))
+    before = len(existing)
     batch: list[Invitation] = []
     for person_id, pair_id, role in audience_rows(survey):
+        if (person_id, pair_id) in existing:
+            continue  # already invited: skip the token work; ON CONFLICT below still guards races
+        existing.add((person_id, pair_id))
         nonce = tokens.new_nonce()
         batch.append(
             Invitation(

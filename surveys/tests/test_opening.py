@@ -174,3 +174,41 @@ def test_survey_following_an_event_moves_when_the_event_moves(cycle):
     survey.refresh_from_db()
     assert survey.opens_on == timezone.localdate(keynote.ends_at) + timedelta(days=2)
     assert survey.closes_on == survey.opens_on + timedelta(days=7)
+
+
+def test_the_database_refuses_a_second_invitation_for_the_same_person(cycle):
+    from django.db import IntegrityError, transaction
+
+    from surveys.tests.factories import InvitationFactory
+
+    survey = SurveyFactory(cycle=cycle)
+    first = InvitationFactory(survey=survey)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InvitationFactory(survey=survey, person=first.person)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_opens_invite_each_person_once(cycle):
+    import threading
+
+    from django.db import connection
+
+    _enrol(cycle, Enrollment.Role.MENTEE, 6)
+    survey = SurveyFactory(cycle=cycle, audience=Audience.MENTEES)
+    created: list[int] = []
+    barrier = threading.Barrier(3)
+
+    def open_it() -> None:
+        try:
+            barrier.wait()
+            created.append(services.survey_open(survey=survey))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created) == [0, 0, 6]
+    assert Invitation.objects.filter(survey=survey).count() == 6
