@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -78,7 +79,7 @@ def _send(name: str, delivery: Delivery, context: dict, attachments: list | None
         "name": person.first_name if person else (delivery.user.get_full_name() if delivery.user else ""),
         "is_nudge": delivery.is_nudge,
         "unsubscribe_url": absolute(unsubscribe_url(person)) if delivery.is_nudge and person else "",
-        "profile_url": _url("profiles:person-edit", fallback="/"),
+        "profile_url": _url("profiles:profile-edit"),
         **context,
     }
     send_templated(
@@ -142,7 +143,7 @@ def _cycle_context(cycle: Cycle) -> dict:
         "starts_on": local_day(cycle.starts_on),
         "apply_url": _url("programs:apply-list"),
         "choice_deadline": local_day(cycle.choice_deadline) if cycle.choice_deadline else "",
-        "choose_url": _url("matching:choice", cycle.pk, fallback="/"),
+        "choose_url": _url("matching:choice", cycle.pk),
     }
 
 
@@ -183,7 +184,7 @@ def meeting_nudge_mentee(delivery: Delivery, mentorship: Mentorship) -> None:
 
 
 def _pair_context(delivery: Delivery, mentorship: Mentorship) -> dict:
-    weeks = max(1, (timezone.localdate() - _lapse_start(mentorship)).days // 7)
+    weeks = max(1, (timezone.localdate() - mentorship.lapse_start).days // 7)
     return {
         "mentorship": mentorship,
         "mentor": mentorship.mentor,
@@ -247,9 +248,33 @@ SENDERS: dict[str, Callable[[Delivery, Model], None]] = {
 }
 
 
-def _subject(delivery: Delivery) -> Model | None:
-    model = delivery.content_type.model_class()
-    return model._default_manager.filter(pk=delivery.object_id).first() if model else None
+# What each e-mail reads from the object, fetched with it in one query.
+RELATED = {
+    "event": ("program", "cycle"),
+    "cycle": ("program",),
+    "enrollment": ("cycle__program", "person"),
+    "mentorship": ("cycle__program", "mentor", "mentee"),
+    "rsvp": ("event",),
+    "helprequest": ("mentorship__cycle", "mentorship__mentor", "mentorship__mentee", "requested_by"),
+    "invitation": ("survey__cycle__program",),
+}
+
+
+def load_subject(delivery: Delivery) -> Model | None:
+    """The object a delivery is about, fresh from the database (None if it was deleted)."""
+    content_type = ContentType.objects.get_for_id(delivery.content_type_id)
+    model = content_type.model_class()
+    if model is None:
+        return None
+    qs = model._default_manager.filter(pk=delivery.object_id)
+    related = RELATED.get(content_type.model)
+    if related:
+        qs = qs.select_related(*related)
+    obj = qs.first()
+    if isinstance(obj, Mentorship):
+        # Read once, by the staleness check and by the e-mail.
+        obj.lapse_start = _lapse_start(obj)
+    return obj
 
 
 def _lapse_start(mentorship: Mentorship) -> object:
@@ -264,7 +289,7 @@ def _lapse_start(mentorship: Mentorship) -> object:
     return selectors.lapse_start(last_met=row[0], started_on=row[1])
 
 
-def still_due(delivery: Delivery, *, now: datetime) -> str:
+def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
     """Why a claimed message should no longer go out ('' if it should). Fresh state decides."""
     from notifications.services.surveys import survey_still_due
 
@@ -274,7 +299,6 @@ def still_due(delivery: Delivery, *, now: datetime) -> str:
             return "recipient left"
         if delivery.is_nudge and not person.receives_nudges:
             return "recipient turned nudges off"
-    obj = _subject(delivery)
     if obj is None:
         return "object deleted"
     kind = delivery.kind
@@ -309,15 +333,14 @@ def still_due(delivery: Delivery, *, now: datetime) -> str:
             if kind == Kind.MEETING_NUDGE_MENTOR
             else settings.REMINDER_MENTEE_NUDGE_WEEKS
         )
-        if _lapse_start(obj) + timedelta(weeks=weeks) > timezone.localdate(now):
+        if obj.lapse_start + timedelta(weeks=weeks) > timezone.localdate(now):
             return "met since"
     if kind in (Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER):
         return survey_still_due(delivery, obj, now=now)
     return ""
 
 
-def render_and_send(delivery: Delivery, *, now: datetime) -> None:
-    obj = _subject(delivery)
+def render_and_send(delivery: Delivery, obj: Model, *, now: datetime) -> None:
     if delivery.kind in (Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER):
         from notifications.services.surveys import survey_send
 

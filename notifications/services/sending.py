@@ -53,14 +53,15 @@ def _finish(*, delivery: Delivery, status: str, error: str = "") -> None:
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     """Send one delivery if this caller wins it. Returns what happened, for logs and tests."""
-    from notifications.emails import render_and_send, still_due
+    from notifications.emails import load_subject, render_and_send, still_due
 
     now = now or timezone.now()
     if not _take(delivery_id=delivery_id, now=now):
         return "not-mine"
     delivery = Delivery.objects.select_related("person", "user").get(pk=delivery_id)
 
-    reason = still_due(delivery, now=now)
+    obj = load_subject(delivery)
+    reason = still_due(delivery, obj, now=now)
     if reason:
         _finish(delivery=delivery, status=Delivery.Status.SKIPPED, error=reason)
         return "skipped"
@@ -68,7 +69,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     if settings.REMINDER_SEND_PAUSE_SECONDS:
         time.sleep(settings.REMINDER_SEND_PAUSE_SECONDS)
     try:
-        render_and_send(delivery, now=now)
+        render_and_send(delivery, obj, now=now)
     except (OSError, TimeoutError) as exc:  # SMTPException is an OSError: connection, refusal, timeout
         if delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
             _finish(delivery=delivery, status=Delivery.Status.FAILED, error=repr(exc))

@@ -1,0 +1,197 @@
+"""Benchmark of the reminder sweep over a cycle of N participants: prints figures, asserts nothing.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorship .venv/bin/python bench/reminders.py
+    ... bench/reminders.py --participants 1000,10000 --deliver 2000
+
+For each size, in its own throw-away database (bench_reminders_<db>), it builds one department
+of N employees, all approved participants of a running cycle and paired (N/2 pairs, silent for
+seven weeks), an event six days ahead they were all invited to, and a second cycle of the same
+program taking applications. One sweep then has to claim, for every participant, a week-before
+event reminder, a meeting nudge (mentor or mentee) and an applications-open notice: 3N claims.
+
+Printed per size:
+  claim:   the sweep deciding and claiming everything (sweep(queue=False)): seconds, SQL queries
+           and claims; the query count must not grow with N.
+  resweep: the same sweep again (everything already claimed): seconds and queries.
+  deliver: --deliver of the claimed e-mails sent in-process (render, .ics, locmem backend):
+           seconds, e-mails per second and SQL queries per e-mail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("CELERY_BROKER_URL", "")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):  # noqa: ANN001
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def build(n: int) -> None:
+    from django.utils import timezone
+
+    from notifications.models import Delivery, Kind
+    from notifications.services.claims import content_type_id
+    from notifications.services.sweep import invitation_due
+    from profiles.models import Department, Person
+    from programs.models import Cycle, Enrollment, Event, Mentorship, Program
+
+    today = timezone.localdate()
+    department = Department.objects.create(name="Bench department", code="BENCH")
+    program = Program.objects.create(name="Bench program", slug="bench", department=department)
+    running = Cycle.objects.create(
+        program=program,
+        name="Running",
+        starts_on=today - timedelta(days=60),
+        ends_on=today + timedelta(days=120),
+        applications_open_on=today - timedelta(days=120),
+        applications_close_on=today - timedelta(days=90),
+        matching_on=today - timedelta(days=70),
+    )
+    Cycle.objects.create(
+        program=program,
+        name="Next",
+        starts_on=today + timedelta(days=130),
+        ends_on=today + timedelta(days=310),
+        applications_open_on=today,
+        applications_close_on=today + timedelta(days=20),
+        matching_on=today + timedelta(days=25),
+    )
+    zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "Europe/Paris"]
+    people = Person.objects.bulk_create(
+        Person(
+            first_name=f"P{i}",
+            last_name="Bench",
+            email=f"p{i}@bench.example.gov",
+            department=department,
+            time_zone=zones[i % len(zones)],
+        )
+        for i in range(n)
+    )
+    half = n // 2
+    Enrollment.objects.bulk_create(
+        Enrollment(cycle=running, person=p, role="mentor" if i < half else "mentee", status="approved")
+        for i, p in enumerate(people)
+    )
+    Mentorship.objects.bulk_create(
+        Mentorship(cycle=running, mentor=people[i], mentee=people[half + i], started_on=today - timedelta(weeks=7))
+        for i in range(half)
+    )
+    event = Event.objects.create(
+        program=program,
+        cycle=running,
+        kind="social",
+        title="Bench social",
+        location="Hall",
+        starts_at=timezone.now() + timedelta(days=6),
+        ends_at=timezone.now() + timedelta(days=6, hours=2),
+    )
+    Event.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(days=20))
+    event.refresh_from_db()
+    ct = content_type_id(Event)
+    Delivery.objects.bulk_create(
+        Delivery(
+            email=p.email,
+            person=p,
+            kind=Kind.EVENT_INVITATION,
+            content_type_id=ct,
+            object_id=event.pk,
+            due=invitation_due(event),
+            status=Delivery.Status.SENT,
+        )
+        for p in people
+    )
+    Delivery.objects.filter(kind=Kind.EVENT_INVITATION).update(created_at=event.created_at)
+
+
+def run(n: int, deliver: int) -> str:
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import mail
+    from django.db import connection
+
+    from notifications.models import Delivery
+    from notifications.services import delivery_send, sweep
+
+    settings.REMINDER_MEETING_NUDGE_WEEKS, settings.REMINDER_MENTEE_NUDGE_WEEKS = 4, 6
+    old_name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = f"bench_reminders_{old_name}"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        t = time.perf_counter()
+        build(n)
+        with connection.cursor() as cursor:
+            # Fresh bulk-loaded tables have no planner statistics yet; autovacuum would gather
+            # them within a minute in production.
+            cursor.execute("ANALYZE")
+        build_s = time.perf_counter() - t
+        ContentType.objects.clear_cache()  # every size starts cold, so query counts compare
+
+        counter = QueryCounter()
+        t = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            result = sweep(queue=False)
+        claim_s = time.perf_counter() - t
+        claims = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+
+        ContentType.objects.clear_cache()
+        again = QueryCounter()
+        t = time.perf_counter()
+        with connection.execute_wrapper(again):
+            sweep(queue=False)
+        resweep_s = time.perf_counter() - t
+
+        ids = list(Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("pk").values_list("pk", flat=True))
+        ids = ids[:deliver] if deliver else ids
+        mail.outbox = []
+        sending = QueryCounter()
+        t = time.perf_counter()
+        with connection.execute_wrapper(sending):
+            outcomes = [delivery_send(delivery_id=pk) for pk in ids]
+        deliver_s = time.perf_counter() - t
+        sent = outcomes.count("sent")
+        per_s = sent / deliver_s if deliver_s else 0
+        return (
+            f"participants={n} build_s={build_s:.1f} | claim_s={claim_s:.2f} claim_queries={counter.count} "
+            f"claims={claims} ({result}) | resweep_s={resweep_s:.2f} resweep_queries={again.count} | "
+            f"delivered={sent}/{len(ids)} deliver_s={deliver_s:.1f} emails_per_s={per_s:.0f} "
+            f"queries_per_email={sending.count / max(1, len(ids)):.1f}"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--participants", default="1000,10000", help="comma-separated sizes")
+    parser.add_argument("--deliver", type=int, default=3000, help="e-mails to send per size (0: all)")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # locmem e-mail backend: measure our side, not an SMTP server
+    for n in (int(s) for s in args.participants.split(",")):
+        print(run(n, args.deliver), flush=True)
+
+
+if __name__ == "__main__":
+    main()
