@@ -39,7 +39,8 @@ class ProfileForm(forms.ModelForm):
             "prefers_in_person": "Preferred meeting formats: tick every one that works for you.",
             "bio": "What you work on and what you like to talk about. Shown on your card to colleagues.",
         }
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        # About 420 time zones: the stock widget renders each option through a template.
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5}), "time_zone": FastSelect}
 
     def clean(self) -> dict:
         data = super().clean()

@@ -34,6 +34,7 @@ def test_owner_edits_their_profile(client, person):
     assert person.willing_to_mentor and person.mentor_capacity == 2
     assert person.receives_nudges is False
     assert person.phone == "555-0100"
+    assert '<option value="America/Denver" selected>America/Denver</option>' in client.get(URL).content.decode()
 
 
 def test_profile_without_any_meeting_format_is_refused_and_keeps_typed_values(client, person):
