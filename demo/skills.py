@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from profiles.models import DevelopmentGoal, GoalPriority, PersonSkill, Skill, SkillCategory
+from profiles.models import DevelopmentGoal, GoalPriority, Person, PersonSkill, Skill, SkillCategory
 
 from .content import AIMS, GENERAL_CATEGORIES, SKILLS
 from .people import DIRECTOR, LEAD, MANAGER, STAFF, Employee, Roster
@@ -38,8 +38,28 @@ def build_skills(*, rng: random.Random, roster: Roster, today: date) -> SkillBoo
             rows.append(PersonSkill(person=e.person, skill=skill, level=level, will_teach=teach))
     _shape_demo_pair(roster, book, rows)
     PersonSkill.objects.bulk_create(rows, batch_size=2000)
+    _mentor_bios(roster, book)
     _build_goals(rng, roster, book, today)
     return book
+
+
+def _mentor_bios(roster: Roster, book: SkillBook) -> None:
+    """A line on each willing mentor's profile, from what they teach best (mentees read these)."""
+    names = {s.pk: s.name for s in book.skills}
+    changed = []
+    for e in roster.employees:
+        if not e.person.willing_to_mentor or e.person.bio:
+            continue
+        teach = sorted((-level, names[pk]) for pk, (level, will) in e.skills.items() if will)
+        if not teach:
+            continue
+        topics = " and ".join(name[0].lower() + name[1:] if name[1:2].islower() else name for _, name in teach[:2])
+        years = max(1, int(e.years))
+        e.person.bio = (
+            f"{years} year{'s' if years > 1 else ''} with the city, now in {e.division}. Happy to help with {topics}."
+        )
+        changed.append(e.person)
+    Person.objects.bulk_update(changed, ["bio"], batch_size=1000)
 
 
 def _pick_skills(rng: random.Random, book: SkillBook, e: Employee) -> list[Skill]:
