@@ -53,10 +53,10 @@ def _mentor_bios(roster: Roster, book: SkillBook) -> None:
         teach = sorted((-level, names[pk]) for pk, (level, will) in e.skills.items() if will)
         if not teach:
             continue
-        topics = " and ".join(name[0].lower() + name[1:] if name[1:2].islower() else name for _, name in teach[:2])
+        topics = ", ".join(name for _, name in teach[:3])
         years = max(1, int(e.years))
         e.person.bio = (
-            f"{years} year{'s' if years > 1 else ''} with the city, now in {e.division}. Happy to help with {topics}."
+            f"{years} year{'s' if years > 1 else ''} with the city, now in {e.division}. Can help with: {topics}."
         )
         changed.append(e.person)
     Person.objects.bulk_update(changed, ["bio"], batch_size=1000)
