@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -93,10 +94,17 @@ class ReviewPage:
     mentees: list[Person]
     other_runs: list[MatchRun]
     counts: dict[str, int] = field(default_factory=dict)
+    page_obj: Any = None
 
 
-def review_page(*, run: MatchRun, sort: str = "score", department: int | None = None, show: str = "all") -> ReviewPage:
-    """Everything the review page shows, in five queries whatever the number of proposals."""
+PER_PAGE = 50
+
+
+def review_page(
+    *, run: MatchRun, sort: str = "score", department: int | None = None, show: str = "all", page: int | str = 1
+) -> ReviewPage:
+    """Everything the review page shows, in a fixed number of queries whatever the number of
+    proposals. Rows are paged (PER_PAGE); counts, forms and unmatched mentees cover the whole run."""
     proposals = list(run.proposals.select_related("mentor__department", "mentee__department").order_by("pk"))
     live = [p for p in proposals if p.status != MatchProposal.Status.REJECTED]
     paired = {p.mentee_id for p in live}
@@ -132,6 +140,8 @@ def review_page(*, run: MatchRun, sort: str = "score", department: int | None = 
     }.get(sort, lambda p: (-p.score, p.pk))
     live_shown = sorted(live_shown, key=key)
     unmatched.sort(key=lambda u: (u.mentee.last_name, u.mentee.first_name))
+    paginator = Paginator(live_shown, PER_PAGE)
+    page_obj = paginator.get_page(page)
     rows = [
         ProposalRow(
             proposal=p,
@@ -142,7 +152,7 @@ def review_page(*, run: MatchRun, sort: str = "score", department: int | None = 
                 for r in p.explanation.get("removed", [])
             ],
         )
-        for p in live_shown
+        for p in page_obj.object_list
     ]
     if show == "unmatched":
         rows = []
@@ -174,7 +184,11 @@ def review_page(*, run: MatchRun, sort: str = "score", department: int | None = 
         unmatched=unmatched,
         departments=departments,
         live=sorted(live, key=lambda p: (p.mentee.last_name, p.mentee.first_name, p.pk)),
-        mentors=mentors, mentees=mentees, other_runs=other_runs, counts=counts,
+        mentors=mentors,
+        mentees=mentees,
+        other_runs=other_runs,
+        counts=counts,
+        page_obj=page_obj,
     )
 
 

@@ -62,7 +62,7 @@ def _taken(cycle: Cycle, mentee: Person, data_locks: frozenset) -> dict[int, int
 
 def mentee_suggestions(*, cycle: Cycle, mentee: Person, n: int = SUGGESTED) -> list[SuggestedMentor]:
     """The mentee's top n mentors with the reasons. Only this mentee's own view; never stored."""
-    data = cycle_input(cycle)
+    data = cycle_input(cycle, only_mentee=mentee.pk)
     if data.mentee(mentee.pk) is None or any(e == mentee.pk for _, e in data.problem.locks):
         return []  # not waiting for a mentor (already paired, or not an approved mentee)
     data = without_full_mentors(data, _taken(cycle, mentee, data.problem.locks))

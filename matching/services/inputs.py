@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 
+from django.db.models import Q
+
 from matching import engine
 from matching.models import MatchBan, MatchSettings, MenteeChoice
 from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill, Skill
@@ -68,14 +70,23 @@ def cycle_input(
     mode: str | None = None,
     extra_bans: frozenset[Pair] = frozenset(),
     extra_locks: frozenset[Pair] = frozenset(),
+    only_mentee: int | None = None,
 ) -> CycleInput:
-    """Build the engine problem for `cycle`. About ten queries, none per person."""
+    """Build the engine problem for `cycle`. About ten queries, none per person.
+
+    `only_mentee` keeps one mentee (and every mentor): enough for that mentee's suggestions, and
+    much cheaper on a big cycle. Other mentees' active pairs then simply use up mentor places.
+    """
     if settings is None:
         settings, stored_mode = settings_for(cycle)
         mode = mode or stored_mode
+    approved = Enrollment.objects.filter(
+        cycle=cycle, status=Enrollment.Status.APPROVED, person__separated_on__isnull=True
+    )
+    if only_mentee is not None:
+        approved = approved.filter(Q(role=Enrollment.Role.MENTOR) | Q(person_id=only_mentee))
     enrollments = list(
-        Enrollment.objects.filter(cycle=cycle, status=Enrollment.Status.APPROVED, person__separated_on__isnull=True)
-        .select_related("person__department")
+        approved.select_related("person__department")
         .prefetch_related("goals")
         .order_by("person_id")
     )
@@ -114,7 +125,9 @@ def cycle_input(
 
     choices: dict[int, list[int]] = defaultdict(list)
     for mentor_id, mentee_id, status in (
-        MenteeChoice.objects.filter(cycle=cycle).order_by("mentee_id", "rank").values_list("mentor_id", "mentee_id", "status")
+        MenteeChoice.objects.filter(cycle=cycle, mentee_id__in=list(mentee_rows))
+        .order_by("mentee_id", "rank")
+        .values_list("mentor_id", "mentee_id", "status")
     ):
         if status == MenteeChoice.Status.DECLINED:
             bans.add((mentor_id, mentee_id))

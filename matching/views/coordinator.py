@@ -181,7 +181,13 @@ def _render_run(
             department = int(request.GET.get("department") or 0) or None
         except ValueError:
             department = None
-        page = selectors.review_page(run=run, sort=sort, department=department, show=show)
+        page = selectors.review_page(
+            run=run, sort=sort, department=department, show=show, page=request.GET.get("page") or 1
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        for name in [k for k in query if k.startswith("why-")]:
+            query.pop(name)
         why_form = PairPickForm(
             request.GET if "why-mentee" in request.GET else None,
             mentors=page.mentors, mentees=page.mentees, prefix="why",
@@ -189,11 +195,13 @@ def _render_run(
         why_answer = ""
         if why_form.is_bound and why_form.is_valid():
             why_answer = review.why_not_text(run=run, mentee=why_form.mentee_person, mentor=why_form.mentor_person)
-        unpaired = [m for m in page.mentees if m.pk not in {p.mentee_id for p in page.live}]
+        paired = {p.mentee_id for p in page.live}
+        unpaired = [m for m in page.mentees if m.pk not in paired]
         context.update(
             page=page,
             sort=sort,
             show=show,
+            page_query=query.urlencode(),
             department=department,
             sorts=selectors.SORTS,
             shows=selectors.SHOW,
@@ -218,7 +226,7 @@ def _back(run: MatchRun, request: HttpRequest) -> HttpResponse:
     url = run.get_absolute_url()
     query = request.POST.get("return_query", "")
     # Only our own filter parameters go back into the address; nothing else is echoed.
-    if query and all(part.split("=")[0] in {"sort", "show", "department"} for part in query.split("&")):
+    if query and all(part.split("=")[0] in {"sort", "show", "department", "page"} for part in query.split("&")):
         url = f"{url}?{query}"
     return redirect(url)
 
