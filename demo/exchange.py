@@ -12,16 +12,11 @@ from datetime import date, timedelta
 from programs.models import RSVP, Enrollment, Event, Mentorship, Program
 from programs.services.cycles import cycle_create
 
+from .activity import agreements_and_meetings
+from .builds import CycleBuild, ProgramsBuild
 from .people import DIRECTOR, LEAD, MANAGER, Employee, Roster
-from .programs import (
-    CycleBuild,
-    ProgramsBuild,
-    _agreements_and_meetings,
-    _enrollment_goals,
-    _enrollments,
-    _scaled,
-    _workday,
-)
+from .programs import approved_enrollments, enrollment_goals
+from .timeline import scaled, workday
 
 EXCHANGE_SLUG = "cross-agency-exchange"
 
@@ -38,7 +33,7 @@ def build_exchange(*, rng: random.Random, roster: Roster, programs: ProgramsBuil
         ),
     )
     program.coordinators.add(coordinator)
-    starts_on = _workday(today - timedelta(days=120))
+    starts_on = workday(today - timedelta(days=120))
     cycle = cycle_create(
         program=program,
         name=f"{starts_on.year}–{str(starts_on.year + 1)[2:]} cohort",
@@ -63,7 +58,7 @@ def build_exchange(*, rng: random.Random, roster: Roster, programs: ProgramsBuil
     mentees.sort(key=lambda e: not e.goals)  # leads with a development plan first (stable sort)
     pairs: list[tuple[Employee, Employee]] = []
     taken: set[int] = set()
-    for mentor in mentors[: _scaled(18, len(roster.employees), 3)]:
+    for mentor in mentors[: scaled(18, len(roster.employees), 3)]:
         mentee = next((m for m in mentees if m.agency is not mentor.agency and m.index not in taken), None)
         if mentee is not None:
             taken.add(mentee.index)
@@ -81,14 +76,14 @@ def build_exchange(*, rng: random.Random, roster: Roster, programs: ProgramsBuil
         )
         for mentee, mentor in pairs
     ]
-    enrollments = _enrollments(rng, build, coordinator, extra=[], extra_mentors=[])
+    enrollments = approved_enrollments(rng, build, coordinator, extra=[], extra_mentors=[])
     for row in enrollments:
         if row.role == Enrollment.Role.MENTOR:
             row.capacity = 1  # one exchange mentee each, whatever they offer the department program
     Enrollment.objects.bulk_create(enrollments)
-    _enrollment_goals(roster, enrollments)
+    enrollment_goals(roster, enrollments)
     Mentorship.objects.bulk_create(build.pairs)
-    _, meetings = _agreements_and_meetings(rng, build, today, roster)
+    _, meetings = agreements_and_meetings(rng, build, today, roster)
 
     kickoff = build.events[Event.Kind.KICKOFF]
     RSVP.objects.bulk_create(

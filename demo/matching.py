@@ -15,6 +15,7 @@ from matching.services.runs import run_execute, run_start
 from programs.models import Cycle
 
 from .people import Employee, Roster
+from .timeline import at
 
 
 def engine_pairs(
@@ -38,9 +39,8 @@ def engine_pairs(
     proposals = run.proposals.exclude(status=MatchProposal.Status.REJECTED).order_by("mentee_id")
     pairs = [(by_person[p.mentee_id], by_person[p.mentor_id]) for p in proposals]
     # The run happened on the cycle's matching day, and was published then.
-    from .programs import _at  # programs imports this module at load time
 
-    published = _at(cycle.matching_on, 15)
+    published = at(cycle.matching_on, 15)
     MatchRun.objects.filter(pk=run.pk).update(
         created_at=published - timedelta(hours=5),
         started_at=published - timedelta(hours=5),

@@ -1,4 +1,4 @@
-"""The mentorship program: a finished cycle, a running one and one open for applications.
+"""The department program: a finished cycle, a running one and one open for applications.
 
 Cycles and their milestone events go through programs.services.cycles.cycle_create, so the demo
 has exactly the shape the coordinator pages create. Everything else (thousands of enrollments,
@@ -8,95 +8,30 @@ pairs, meetings and RSVPs) is bulk-inserted; the services would send e-mail and 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
-
-from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, MeetingFormat
 from programs.models import (
     RSVP,
-    Agreement,
     Cycle,
     Enrollment,
-    Event,
-    HelpRequest,
-    Meeting,
     Mentorship,
-    PairFlag,
     Program,
 )
 from programs.services.cycles import add_months, cycle_create
 
+from .activity import agreements_and_meetings, events_and_rsvps, help_and_flags, progress
+from .builds import CycleBuild, ProgramsBuild
 from .content import (
     DECLINE_NOTES,
     ENDED_EARLY_REASONS,
-    EXPECTATIONS,
-    HELP_MESSAGES,
-    MEETING_NOTES,
     MOTIVATIONS_MENTEE,
     MOTIVATIONS_MENTOR,
-    PROGRESS_NOTES,
 )
 from .matching import engine_pairs
 from .people import STAFF, Employee, Roster
+from .timeline import at, scaled, season, workday
 
 PROGRAM_SLUG = "department-mentorship"
-FULL_SIZE = 2200  # the default headcount; smaller demos scale the program down with it
-CADENCE_DAYS = {Agreement.Cadence.WEEKLY: 7, Agreement.Cadence.BIWEEKLY: 14, Agreement.Cadence.MONTHLY: 30}
-
-
-@dataclass
-class CycleBuild:
-    cycle: Cycle
-    events: dict[str, Event]
-    mentors: list[Employee] = field(default_factory=list)  # approved
-    mentees: list[Employee] = field(default_factory=list)  # approved
-    pairs: list[Mentorship] = field(default_factory=list)
-    enrollments: list[Enrollment] = field(default_factory=list)
-
-
-@dataclass
-class ProgramsBuild:
-    program: Program
-    past: CycleBuild
-    running: CycleBuild
-    upcoming: CycleBuild
-    social: Event
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def _season(day: date) -> str:
-    name = (
-        "Winter",
-        "Winter",
-        "Spring",
-        "Spring",
-        "Spring",
-        "Summer",
-        "Summer",
-        "Summer",
-        "Fall",
-        "Fall",
-        "Fall",
-        "Winter",
-    )
-    year = day.year + 1 if day.month == 12 else day.year
-    return f"{name[day.month - 1]} {year}"
-
-
-def _workday(day: date) -> date:
-    """The day itself, or the Monday after a weekend: offices meet on working days."""
-    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
-
-
-def _scaled(n: int, people: int, minimum: int = 1) -> int:
-    return max(minimum, round(n * people / FULL_SIZE))
 
 
 def build_programs(*, rng: random.Random, roster: Roster, today: date) -> ProgramsBuild:
@@ -113,16 +48,16 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     )
     program.coordinators.add(coordinator)
 
-    running_start = _workday(today - timedelta(days=60))
+    running_start = workday(today - timedelta(days=60))
     past_end = running_start - timedelta(days=35)
-    past_start = _workday(add_months(past_end, -6))
+    past_start = workday(add_months(past_end, -6))
     running_end = add_months(running_start, 6)
-    upcoming_start = _workday(running_end + timedelta(days=14))
+    upcoming_start = workday(running_end + timedelta(days=14))
     where = {"location": "City Hall, Council Chambers", "video_url": "https://meet.demo.gov/mentorship"}
 
     def new_cycle(starts_on: date, **dates: date) -> CycleBuild:
         cycle = cycle_create(
-            program=program, name=_season(starts_on), starts_on=starts_on, by=coordinator, **dates, **where
+            program=program, name=season(starts_on), starts_on=starts_on, by=coordinator, **dates, **where
         )
         events = {e.kind: e for e in cycle.events.all()}
         return CycleBuild(cycle, events)
@@ -166,7 +101,7 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     ]
     rng.shuffle(past_mentees)
     rng.shuffle(past_mentors)
-    n_past = _scaled(120, people, 6)
+    n_past = scaled(120, people, 6)
     _pairs_for(rng, past, past_mentees[: n_past + n_past // 10], past_mentors[:n_past], set(), fixed=[])
 
     # Running cycle: the demo pair plus ~150 others, none repeating a past pair.
@@ -175,20 +110,20 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     run_mentors = [e for e in mentor_pool if e is not demo_mentor]
     rng.shuffle(run_mentees)
     rng.shuffle(run_mentors)
-    n_run = _scaled(155, people, 8)
+    n_run = scaled(155, people, 8)
     # Everyone approved is a candidate; the matching engine decides the pairs further down.
     running.mentees = [demo_mentee] + run_mentees[:n_run]
     running.mentors = [demo_mentor] + run_mentors[: int(n_run * 0.7)]
 
     enrollments: list[Enrollment] = []
-    enrollments += _enrollments(rng, past, coordinator, extra=[], extra_mentors=[])
+    enrollments += approved_enrollments(rng, past, coordinator, extra=[], extra_mentors=[])
     taken = {e.index for e in running.mentees + running.mentors}
-    extra = [e for e in run_mentees if e.index not in taken][: _scaled(30, people, 5)]
-    extra_mentors = [e for e in run_mentors if e.index not in taken][: _scaled(12, people, 3)]
-    enrollments += _enrollments(rng, running, coordinator, extra=extra, extra_mentors=extra_mentors)
+    extra = [e for e in run_mentees if e.index not in taken][: scaled(30, people, 5)]
+    extra_mentors = [e for e in run_mentors if e.index not in taken][: scaled(12, people, 3)]
+    enrollments += approved_enrollments(rng, running, coordinator, extra=extra, extra_mentors=extra_mentors)
     enrollments += _upcoming_applications(rng, upcoming, mentee_pool, mentor_pool, roster, people, today)
     Enrollment.objects.bulk_create(enrollments, batch_size=1000)
-    _enrollment_goals(roster, enrollments)
+    enrollment_goals(roster, enrollments)
 
     # Past pairs first: the engine must see them to avoid repeating a pair.
     _finish_pairs(rng, past, today, ended_share=0.08)
@@ -211,12 +146,12 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     _finish_pairs(rng, running, today, ended_share=0.04, protect=demo_mentee)
     _save_pairs(running.pairs, coordinator)
 
-    agreements, meetings = _agreements_and_meetings(rng, past, today, roster)
-    run_agreements, run_meetings = _agreements_and_meetings(rng, running, today, roster)
+    agreements, meetings = agreements_and_meetings(rng, past, today, roster)
+    run_agreements, run_meetings = agreements_and_meetings(rng, running, today, roster)
     counts = {"meetings": len(meetings) + len(run_meetings), "agreements": len(agreements) + len(run_agreements)}
-    counts.update(_help_and_flags(rng, running, run_meetings, coordinator, today, demo_mentee))
-    counts["progress_notes"] = _progress(rng, past, running, today)
-    social = _events_and_rsvps(rng, program, past, running, upcoming, roster, today, coordinator, people)
+    counts.update(help_and_flags(rng, running, run_meetings, coordinator, today, demo_mentee))
+    counts["progress_notes"] = progress(rng, past, running, today)
+    social = events_and_rsvps(rng, program, past, running, upcoming, roster, today, coordinator, people)
     counts["rsvps"] = RSVP.objects.filter(event__program=program).count()
     counts.update(
         matching=how,
@@ -299,17 +234,15 @@ def _greedy(
 def _applied_at(rng: random.Random, cycle: Cycle, latest: date | None = None) -> datetime:
     last = min(cycle.applications_close_on, latest) if latest else cycle.applications_close_on
     span = max(0, (last - cycle.applications_open_on).days)
-    return _at(
-        cycle.applications_open_on + timedelta(days=rng.randint(0, span)), rng.randint(8, 17), rng.randint(0, 59)
-    )
+    return at(cycle.applications_open_on + timedelta(days=rng.randint(0, span)), rng.randint(8, 17), rng.randint(0, 59))
 
 
-def _enrollments(
+def approved_enrollments(
     rng: random.Random, build: CycleBuild, coordinator, *, extra: list[Employee], extra_mentors: list[Employee]
 ) -> list[Enrollment]:
     """Approved applications for everyone paired, and every other status among `extra`."""
     cycle = build.cycle
-    decided = _at(cycle.matching_on - timedelta(days=3), 11)
+    decided = at(cycle.matching_on - timedelta(days=3), 11)
     rows: list[Enrollment] = []
 
     def add(e: Employee, role: str, status: str, **more) -> None:
@@ -374,7 +307,7 @@ def _upcoming_applications(
     mentees = [e for e in mentee_pool if e.index not in skip]
     mentors = [e for e in mentor_pool if e.index not in skip]
     rows = []
-    for e in rng.sample(mentees, min(len(mentees), _scaled(48, people, 4))):
+    for e in rng.sample(mentees, min(len(mentees), scaled(48, people, 4))):
         withdrawn = rng.random() < 0.06
         rows.append(
             Enrollment(
@@ -387,8 +320,8 @@ def _upcoming_applications(
             )
         )
     # Mentors who already mentored are approved as soon as they apply; the rest wait for review.
-    approved_on = _at(today - timedelta(days=2), 10)
-    for i, e in enumerate(rng.sample(mentors, min(len(mentors), _scaled(26, people, 3)))):
+    approved_on = at(today - timedelta(days=2), 10)
+    for i, e in enumerate(rng.sample(mentors, min(len(mentors), scaled(26, people, 3)))):
         row = Enrollment(
             cycle=cycle,
             person=e.person,
@@ -409,7 +342,7 @@ def _upcoming_applications(
     return rows
 
 
-def _enrollment_goals(roster: Roster, enrollments: list[Enrollment]) -> None:
+def enrollment_goals(roster: Roster, enrollments: list[Enrollment]) -> None:
     """A mentee's application names the goals of their development plan."""
     goals_of = {e.person.pk: e.goals for e in roster.employees if e.goals}
     through = Enrollment.goals.through
@@ -450,217 +383,5 @@ def _save_pairs(pairs: list[Mentorship], coordinator) -> None:
 
 
 def _backdate(pair: Mentorship) -> Mentorship:
-    pair.created_at = _at(pair.cycle.matching_on, 12)
+    pair.created_at = at(pair.cycle.matching_on, 12)
     return pair
-
-
-def _agreements_and_meetings(
-    rng: random.Random, build: CycleBuild, today: date, roster: Roster
-) -> tuple[list[Agreement], list[Meeting]]:
-    demo_mentee = roster.demo["mentee"].person
-    goals_by_person = {e.person.pk: e.goals for e in build.mentees}
-    agreements: list[Agreement] = []
-    agreement_goals: list[tuple[Agreement, DevelopmentGoal]] = []
-    meetings: list[Meeting] = []
-    meeting_goals: list[tuple[Meeting, DevelopmentGoal]] = []
-    running = build.cycle.ends_on >= today
-    for pair in build.pairs:
-        goals = [g for g in goals_by_person.get(pair.mentee.pk, []) if g.pk][:2]
-        formats = [f for f in pair.mentee.meeting_formats if f in pair.mentor.meeting_formats] or [MeetingFormat.VIDEO]
-        fmt = rng.choice(formats)
-        cadence = rng.choices(list(CADENCE_DAYS), (1, 5, 2))[0]
-        silent = running and pair.mentee is not demo_mentee and rng.random() < 0.05
-        if not running or pair.mentee is demo_mentee or rng.random() < 0.9:
-            signed = _at(pair.started_on + timedelta(days=rng.randint(3, 12)), 16)
-            agreement = Agreement(
-                mentorship=pair,
-                cadence=cadence,
-                meeting_format=fmt,
-                expectations=rng.choice(EXPECTATIONS),
-                mentor_agreed_at=signed,
-                mentee_agreed_at=signed if rng.random() < 0.93 or not running else None,
-            )
-            agreements.append(agreement)
-            agreement_goals += [(agreement, g) for g in goals]
-        end = pair.ended_on or min(build.cycle.ends_on, today + timedelta(days=30))
-        day = _workday(pair.started_on + timedelta(days=rng.randint(5, 12)))
-        scheduled_ahead = 0
-        while day <= end:
-            if silent and day > today - timedelta(days=45):
-                break
-            when = _at(day, rng.randint(9, 16), rng.choice((0, 30)))
-            if day < today:
-                status = Meeting.Status.CANCELLED if rng.random() < 0.08 else Meeting.Status.HELD
-            else:
-                status, scheduled_ahead = Meeting.Status.SCHEDULED, scheduled_ahead + 1
-            held = status == Meeting.Status.HELD
-            meeting = Meeting(
-                mentorship=pair,
-                scheduled_at=when,
-                meeting_format=fmt,
-                status=status,
-                duration_minutes=rng.choice((30, 45, 60, 60, 90)),
-                private_notes=rng.choice(MEETING_NOTES) if held and rng.random() < 0.75 else "",
-                logged_by=(pair.mentee if rng.random() < 0.5 else pair.mentor) if held else None,
-            )
-            meetings.append(meeting)
-            if held and goals and rng.random() < 0.5:
-                meeting_goals.append((meeting, rng.choice(goals)))
-            if scheduled_ahead >= 2:
-                break
-            day = _workday(day + timedelta(days=CADENCE_DAYS[cadence] + rng.randint(-2, 3)))
-    Agreement.objects.bulk_create(agreements, batch_size=1000)
-    Meeting.objects.bulk_create(meetings, batch_size=2000)
-    AGoal, MGoal = Agreement.goals.through, Meeting.goals_touched.through
-    AGoal.objects.bulk_create(
-        [AGoal(agreement_id=a.pk, developmentgoal_id=g.pk) for a, g in agreement_goals], batch_size=2000
-    )
-    MGoal.objects.bulk_create(
-        [MGoal(meeting_id=m.pk, developmentgoal_id=g.pk) for m, g in meeting_goals], batch_size=2000
-    )
-    return agreements, meetings
-
-
-def _help_and_flags(
-    rng: random.Random, build: CycleBuild, meetings: list[Meeting], coordinator, today: date, demo_mentee: Employee
-) -> dict[str, int]:
-    """Open pairs that need the coordinator: help requests, rematch asks, pairs gone quiet."""
-    active = [p for p in build.pairs if p.status == Mentorship.Status.ACTIVE and p.mentee is not demo_mentee.person]
-    last_held: dict[int, datetime] = {}
-    for m in meetings:
-        if m.status == Meeting.Status.HELD:
-            last_held[m.mentorship_id] = max(m.scheduled_at, last_held.get(m.mentorship_id, m.scheduled_at))
-    quiet_since = _at(today - timedelta(days=45), 0)
-    flags = [
-        PairFlag(mentorship=p, reason=PairFlag.Reason.NO_MEETINGS, detail="No meeting logged in the last 45 days.")
-        for p in active
-        if last_held.get(p.pk, quiet_since) <= quiet_since
-    ]
-    requests = []
-    asking = rng.sample(active, min(len(active), len(HELP_MESSAGES)))
-    for i, (pair, (kind, message)) in enumerate(zip(asking, HELP_MESSAGES, strict=False)):
-        request = HelpRequest(mentorship=pair, requested_by=pair.mentee, kind=kind, message=message)
-        if i == 0:  # one already handled, to show a resolution
-            request.resolved_at, request.resolved_by = _at(today - timedelta(days=5), 14), coordinator
-            request.resolution = "Moved the pair to monthly phone check-ins until storm season ends."
-        else:
-            reason = PairFlag.Reason.REMATCH if kind == "rematch" else PairFlag.Reason.HELP
-            if not any(f.mentorship is pair and f.reason == reason for f in flags):
-                flags.append(PairFlag(mentorship=pair, reason=reason, detail=message[:120]))
-        requests.append(request)
-    HelpRequest.objects.bulk_create(requests)
-    PairFlag.objects.bulk_create(flags)
-    return {"help_requests": len(requests), "flags": len(flags)}
-
-
-def _progress(rng: random.Random, past: CycleBuild, running: CycleBuild, today: date) -> int:
-    """Progress notes on running mentees' goals, and goals reached by last cycle's mentees."""
-    notes: list[GoalProgressNote] = []
-    mentor_of = {p.mentee.pk: p.mentor for p in running.pairs}
-    for e in running.mentees:
-        for goal in e.goals:
-            if rng.random() < 0.45:
-                for _ in range(rng.randint(1, 2)):
-                    author = e.person if rng.random() < 0.75 else mentor_of.get(e.person.pk, e.person)
-                    notes.append(GoalProgressNote(goal=goal, author=author, text=rng.choice(PROGRESS_NOTES)))
-    GoalProgressNote.objects.bulk_create(notes, batch_size=2000)
-    span = max(1, (today - running.cycle.starts_on).days)
-    for note in notes:
-        note.created_at = _at(running.cycle.starts_on + timedelta(days=rng.randint(1, span)), 17)
-    GoalProgressNote.objects.bulk_update(notes, ["created_at"], batch_size=2000)
-
-    achieved = []
-    for e in past.mentees:
-        for goal in e.goals:
-            if rng.random() < 0.4:
-                goal.status = GoalStatus.ACHIEVED
-                goal.achieved_on = past.cycle.ends_on - timedelta(days=rng.randint(0, 60))
-                achieved.append(goal)
-    DevelopmentGoal.objects.bulk_update(achieved, ["status", "achieved_on"], batch_size=2000)
-    return len(notes)
-
-
-def _events_and_rsvps(
-    rng: random.Random,
-    program: Program,
-    past: CycleBuild,
-    running: CycleBuild,
-    upcoming: CycleBuild,
-    roster: Roster,
-    today: date,
-    coordinator,
-    people: int,
-) -> Event:
-    demo_mentee = roster.demo["mentee"]
-    rsvps: list[RSVP] = []
-
-    def reply(event: Event, e: Employee, status: str, *, attended: bool | None = None, guests: int = 0) -> None:
-        before = min(event.starts_at, _at(today, 8)) - timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 9))
-        rsvps.append(
-            RSVP(event=event, person=e.person, status=status, attended=attended, guests=guests, responded_at=before)
-        )
-
-    def milestones(build: CycleBuild, going_share: float) -> None:
-        participants = build.mentees + build.mentors
-        for kind, event in build.events.items():
-            held = event.starts_at.date() < today
-            share = going_share if held or event.starts_at.date() < today + timedelta(days=45) else 0.3
-            for e in participants:
-                if e is demo_mentee and not (held and kind == Event.Kind.KICKOFF):
-                    continue  # the demo mentee RSVPs by hand; only last kickoff is on record
-                r = rng.random()
-                if e is demo_mentee or r < share:
-                    reply(
-                        event,
-                        e,
-                        RSVP.Status.GOING,
-                        attended=(e is demo_mentee or rng.random() < 0.86) if held else None,
-                    )
-                elif r < share + 0.1:
-                    reply(event, e, RSVP.Status.NOT_GOING)
-
-    milestones(past, 0.8)
-    milestones(running, 0.75)
-
-    # The upcoming kickoff: most mentors approved so far already said yes (only approved people
-    # may reply; the demo mentee gets there by applying and being approved by the coordinator).
-    kickoff = upcoming.events[Event.Kind.KICKOFF]
-    for e in upcoming.mentors:
-        if rng.random() < 0.7:
-            reply(kickoff, e, RSVP.Status.GOING)
-
-    # A capacity-limited networking social open to alumni with a guest each: it fills and waitlists.
-    capacity = _scaled(40, people, 8)
-    social_day = _workday(today + timedelta(days=16))
-    social = Event.objects.create(
-        program=program,
-        cycle=running.cycle,
-        kind=Event.Kind.SOCIAL,
-        title=f"Mentoring social – {running.cycle.name}",
-        description="Drinks and short talks from two alumni pairs. Bring a colleague who might want a mentor.",
-        starts_at=_at(social_day, 17, 30),
-        ends_at=_at(social_day, 19, 30),
-        location="Riverside Park Pavilion",
-        capacity=capacity,
-        open_to_alumni=True,
-        guests_per_person=1,
-    )
-    alumni = [e for e in past.mentees + past.mentors if e.employed]
-    crowd = [e for e in running.mentees + running.mentors + alumni if e is not demo_mentee]
-    seen: set[int] = set()
-    seats = waitlisted = 0
-    for e in rng.sample(crowd, len(crowd)):
-        if e.index in seen:
-            continue
-        seen.add(e.index)
-        guests = 1 if rng.random() < 0.3 else 0
-        if seats + 1 + guests <= capacity:
-            seats += 1 + guests
-            reply(social, e, RSVP.Status.GOING, guests=guests)
-        elif waitlisted < _scaled(9, people, 3):
-            waitlisted += 1
-            reply(social, e, RSVP.Status.WAITLIST, guests=guests)
-        else:
-            break
-    RSVP.objects.bulk_create(rsvps, batch_size=2000)
-    return social

@@ -23,8 +23,8 @@ from surveys.services.answering import response_submit
 from surveys.services.building import survey_create_from_template
 from surveys.services.sending import survey_open
 
+from .builds import ProgramsBuild
 from .people import Roster
-from .programs import ProgramsBuild
 
 COMMENTS = (
     "More time for questions at the events, please.",
