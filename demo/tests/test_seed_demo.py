@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -23,7 +24,8 @@ from demo.services import demo_digest
 from profiles.models import Department, DevelopmentGoal, Person, PersonSkill, Skill
 from programs.models import RSVP, Cycle, Enrollment, Event, Meeting, Mentorship, Program
 
-PEOPLE = 300
+# DEMO_TEST_PEOPLE=2200 checks the same invariants on the full-size demo (slower).
+PEOPLE = int(os.environ.get("DEMO_TEST_PEOPLE", "300"))
 PASSWORD = "demo-password-for-tests"
 
 pytestmark = pytest.mark.django_db
