@@ -92,6 +92,15 @@ class MatchRun(models.Model):
     timings = models.JSONField(default=dict, blank=True)
     # Mentees left out by the engine: [{"mentee_id", "reason", "detail"}].
     unmatched = models.JSONField(default=list, blank=True)
+    class Publishing(models.TextChoices):
+        NONE = "", "Not requested"
+        QUEUED = "queued", "Waiting to publish"
+        RUNNING = "running", "Publishing"
+        FAILED = "failed", "Refused"
+
+    # Publishing runs in the background too: a big cycle means thousands of pairs, each checked.
+    publish_state = models.CharField(max_length=10, choices=Publishing.choices, default="", blank=True)
+    publish_message = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -112,8 +121,12 @@ class MatchRun(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def is_publishing(self) -> bool:
+        return self.publish_state in (self.Publishing.QUEUED, self.Publishing.RUNNING)
+
+    @property
     def is_editable(self) -> bool:
-        return self.status == self.Status.DONE and self.published_at is None
+        return self.status == self.Status.DONE and self.published_at is None and not self.is_publishing
 
     @property
     def seconds(self) -> float | None:

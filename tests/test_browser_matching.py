@@ -50,7 +50,8 @@ def test_coordinator_runs_reviews_locks_reruns_and_publishes_then_a_mentee_sees_
     # Publish.
     page.get_by_role("link", name="Publish these pairs…").click()
     page.get_by_role("button", name=re.compile(r"^Publish \d+ pairs$")).click()
-    page.wait_for_url(re.compile(r"/programs/coordinate/cycles/\d+/pairs/$"))
+    page.wait_for_url(re.compile(rf"/matching/runs/{second.pk}/$"))
+    assert page.get_by_text("Published on").is_visible()
     assert Mentorship.objects.filter(cycle=cycle).count() == second.proposals.count() == 15
     page.get_by_role("button", name="Sign out").click()
 

@@ -26,6 +26,8 @@ def _editable(run: MatchRun) -> MatchRun:
     run = MatchRun.objects.select_for_update().select_related("cycle").get(pk=run.pk)
     if run.published_at is not None:
         raise ValidationError("This run is published and can no longer be changed.")
+    if run.is_publishing:
+        raise ValidationError("This run is being published; wait for it to finish.")
     if run.status != MatchRun.Status.DONE:
         raise ValidationError("This run has not finished.")
     return run

@@ -90,14 +90,18 @@ def run_start(*, cycle: Cycle, by: Any, parent: MatchRun | None = None) -> Match
 def _enqueue(run_id: int) -> None:
     from matching import tasks
 
+    _send(tasks.execute_run, [run_id], lambda: run_execute(run_id=run_id))
+
+
+def _send(task: Any, args: list, in_process: Any) -> None:
     try:
-        tasks.execute_run.apply_async(args=[run_id], retry=False)
+        task.apply_async(args=args, retry=False)
     except Exception:
-        if tasks.execute_run.app.conf.task_always_eager:
+        if task.app.conf.task_always_eager:
             raise
-        # No broker reachable: the coordinator is waiting on the page, so run it here instead.
-        logger.warning("Could not queue match run %s; running it in-process.", run_id, exc_info=True)
-        run_execute(run_id=run_id)
+        # No broker reachable: the coordinator is waiting on the page, so do the work here instead.
+        logger.warning("Could not queue %s%r; running it in-process.", task.name, args, exc_info=True)
+        in_process()
 
 
 def _pairs(rows: list) -> frozenset[tuple[int, int]]:
@@ -198,6 +202,62 @@ def run_figures_save(run: MatchRun) -> None:
 
 
 @transaction.atomic
+def run_publish_request(*, run: MatchRun, by: Any) -> MatchRun:
+    """Queue the publishing of a run (a background task calls run_publish)."""
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    _check_publishable(run)
+    if run.is_publishing:
+        raise ValidationError("This run is already being published.")
+    run.publish_state, run.publish_message = MatchRun.Publishing.QUEUED, ""
+    run.save(update_fields=["publish_state", "publish_message"])
+    user_id = by.pk
+
+    def send() -> None:
+        from matching import tasks
+
+        _send(tasks.publish_run, [run.pk, user_id], lambda: run_publish_execute(run_id=run.pk, user_id=user_id))
+
+    transaction.on_commit(send)
+    return run
+
+
+def run_publish_execute(*, run_id: int, user_id: int) -> MatchRun:
+    """The task's side of publishing: run_publish, and a refusal recorded on the run for the page."""
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.published_at is not None or not run.is_publishing:
+            return run
+        run.publish_state = MatchRun.Publishing.RUNNING
+        run.save(update_fields=["publish_state"])
+    by = get_user_model().objects.filter(pk=user_id).first()
+    try:
+        run_publish(run=run, by=by)
+    except ValidationError as error:
+        MatchRun.objects.filter(pk=run_id).update(
+            publish_state=MatchRun.Publishing.FAILED, publish_message="\n".join(error.messages)
+        )
+    except OperationalError:
+        raise  # transient: the task retries (the state stays "running", which run_publish_execute accepts)
+    except Exception:
+        logger.exception("Publishing match run %s failed", run_id)
+        MatchRun.objects.filter(pk=run_id).update(
+            publish_state=MatchRun.Publishing.FAILED,
+            publish_message="Publishing failed unexpectedly; nothing was published. The error is in the server log.",
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _check_publishable(run: MatchRun) -> None:
+    if run.published_at is not None:
+        raise ValidationError("This run is already published.")
+    if run.status != MatchRun.Status.DONE:
+        raise ValidationError("Only a finished run can be published.")
+
+
+@transaction.atomic
 def run_publish(*, run: MatchRun, by: Any) -> list[Mentorship]:
     """Create every live proposal as a Mentorship, all or nothing.
 
@@ -207,10 +267,7 @@ def run_publish(*, run: MatchRun, by: Any) -> list[Mentorship]:
     (mentorship_create sends programs.signals.mentorship_created; notifications mails them).
     """
     run = MatchRun.objects.select_for_update().select_related("cycle").get(pk=run.pk)
-    if run.published_at is not None:
-        raise ValidationError("This run is already published.")
-    if run.status != MatchRun.Status.DONE:
-        raise ValidationError("Only a finished run can be published.")
+    _check_publishable(run)
     proposals = list(
         run.proposals.exclude(status=MatchProposal.Status.REJECTED)
         .select_related("mentor", "mentee", "mentorship")
@@ -245,7 +302,8 @@ def run_publish(*, run: MatchRun, by: Any) -> list[Mentorship]:
             + refused
         )
     run.published_at, run.published_by = timezone.now(), by
-    run.save(update_fields=["published_at", "published_by"])
+    run.publish_state, run.publish_message = MatchRun.Publishing.NONE, ""
+    run.save(update_fields=["published_at", "published_by", "publish_state", "publish_message"])
     audit_record(
         actor=by,
         action="matching.publish",

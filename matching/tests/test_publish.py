@@ -23,9 +23,15 @@ def test_publishing_creates_the_pairs_records_it_and_tells_both_people_after_com
 ):
     client.force_login(world.coordinator)
     assert "Publish 3 pairs" in client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(reverse("matching:run-publish", args=[run.pk]))
-    assert response.status_code == 302 and response.url == reverse("programs:cycle-pairs", args=[world.cycle.pk])
+    assert response.status_code == 302 and response.url == run.get_absolute_url()
+    run.refresh_from_db()
+    assert run.publish_state == "queued" and not Mentorship.objects.exists()
+    assert client.get(reverse("matching:run-status", args=[run.pk])).json()["finished"] is False
+    # The task runs (in-process here); its pairs' notices wait for the commit.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queued[0]()
     pairs = set(Mentorship.objects.filter(cycle=world.cycle).values_list("mentor_id", "mentee_id", "source"))
     assert pairs == {(p.mentor_id, p.mentee_id, "matching") for p in run.proposals.all()}
     run.refresh_from_db()
@@ -48,14 +54,15 @@ def test_a_pair_that_breaks_a_rule_now_rolls_back_every_pair(client, world, run,
     before = Mentorship.objects.count()
     client.force_login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("matching:run-publish", args=[run.pk]), follow=True)
-    html = response.content.decode()
+        client.post(reverse("matching:run-publish", args=[run.pk]))
+    html = client.get(run.get_absolute_url()).content.decode()
+    assert "Publishing was refused." in html
     assert "Nothing was published: 1 pair(s) break a rule now." in html
     assert f"{proposal.mentee} already has an active mentor this cycle" in html
     assert Mentorship.objects.count() == before
-    assert callbacks == [] and mail.outbox == []
+    assert len(callbacks) == 1 and mail.outbox == []  # only the task's own queueing
     run.refresh_from_db()
-    assert run.published_at is None
+    assert run.published_at is None and run.publish_state == "failed" and run.is_editable
     assert not AuditEntry.objects.filter(action="matching.publish").exists()
 
 
@@ -99,3 +106,15 @@ def test_an_unfinished_run_cannot_be_published(client, world):
     assert "has not finished" in client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
     response = client.post(reverse("matching:run-publish", args=[run.pk]), follow=True)
     assert "Only a finished run can be published." in response.content.decode()
+
+
+def test_a_run_being_published_cannot_be_changed_or_published_twice(client, world, run):
+    MatchRun.objects.filter(pk=run.pk).update(publish_state=MatchRun.Publishing.QUEUED)
+    proposal = run.proposals.first()
+    client.force_login(world.coordinator)
+    response = client.post(reverse("matching:proposal-reject", args=[run.pk, proposal.pk]), follow=True)
+    assert "This run is being published; wait for it to finish." in response.content.decode()
+    response = client.post(reverse("matching:run-publish", args=[run.pk]), follow=True)
+    assert "This run is already being published." in response.content.decode()
+    assert MatchProposal.objects.get(pk=proposal.pk).status == MatchProposal.Status.PROPOSED
+    assert "Refresh" in response.content.decode()

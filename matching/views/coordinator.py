@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import coordinator_required
@@ -217,6 +216,10 @@ def _render_run(
 @require_GET
 def run_status(request: HttpRequest, pk: int) -> JsonResponse:
     run = selectors.run_for_coordinator(request.user, pk)
+    if run.is_publishing:
+        return JsonResponse(
+            {"status": run.publish_state, "label": run.get_publish_state_display(), "message": "", "finished": False}
+        )
     return JsonResponse(
         {"status": run.status, "label": run.get_status_display(), "message": run.message, "finished": run.is_finished}
     )
@@ -321,13 +324,15 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_for_coordinator(request.user, pk)
     if request.method == "POST":
         try:
-            created = runs.run_publish(run=run, by=request.user)
+            runs.run_publish_request(run=run, by=request.user)
         except ValidationError as error:
             _error_messages(request, error)
-            return redirect(reverse("matching:run-publish", args=[run.pk]))
-        messages.success(
-            request, f"Published: {len(created)} new pair(s). Both people of each pair are told by e-mail."
-        )
-        return redirect("programs:cycle-pairs", run.cycle_id)
+            return redirect(run.get_absolute_url())
+        run.refresh_from_db()
+        if run.published_at:
+            messages.success(request, "Published. Both people of each pair are told by e-mail.")
+        elif not run.is_publishing:
+            messages.error(request, "Nothing was published; the reasons are below.")
+        return redirect(run.get_absolute_url())
     page = selectors.review_page(run=run) if run.status == MatchRun.Status.DONE else None
     return render(request, "matching/publish_confirm.html", {"run": run, "cycle": run.cycle, "page": page})
