@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import AXE_PATH
 from profiles.tests.factories import CoordinatorFactory, DevelopmentGoalFactory, PersonFactory, PersonSkillFactory
 from programs.models import Cycle, Enrollment, HelpRequest, Mentorship
 from programs.tests.factories import EnrollmentFactory, ProgramFactory, RSVPFactory
@@ -14,38 +13,8 @@ from programs.tests.factories import EnrollmentFactory, ProgramFactory, RSVPFact
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def check_page(browser_page):
-    """axe-core on the current page, plus no Content-Security-Policy violation seen on the way.
-
-    The suite's assert_accessible injects axe with add_script_tag, which the strict CSP blocks as an
-    inline script; page.evaluate runs through the DevTools protocol, which the page's CSP does not govern.
-    """
-    csp_errors: list[str] = []
-    browser_page.on(
-        "console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-    )
-
-    def check(page) -> None:
-        page.wait_for_load_state()
-        page.evaluate(AXE_PATH.read_text())
-        results = page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-        )
-        serious = [
-            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
-            for v in results["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"axe-core found accessibility violations on {page.url}: {serious}"
-        assert csp_errors == [], csp_errors
-
-    return check
-
-
 def test_coordinator_creates_a_cycle_approves_applicants_and_pairs_them(
-    browser_page, login_in_browser, check_page
+    browser_page, login_in_browser, assert_accessible
 ):
     page = browser_page
     coordinator = CoordinatorFactory(email="cora@example.gov")
@@ -55,17 +24,17 @@ def test_coordinator_creates_a_cycle_approves_applicants_and_pairs_them(
     login_in_browser(page, "cora@example.gov")
     page.get_by_role("link", name="Coordinate").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Coordinate"
-    check_page(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name=re.compile("New cycle")).first.click()
-    check_page(page)
+    assert_accessible(page)
     start = timezone.localdate() + timedelta(days=70)
     page.get_by_label("Name").fill("Autumn cohort")
     page.get_by_label("Start date").fill(start.isoformat())
     page.get_by_role("button", name="Create cycle").click()
     page.wait_for_url(re.compile(r"/coordinate/cycles/\d+/$"))
     assert page.get_by_role("status").get_by_text("Cycle “Autumn cohort” created").is_visible()
-    check_page(page)
+    assert_accessible(page)
     cycle = Cycle.objects.get(name="Autumn cohort")
     assert cycle.events.count() == 3
 
@@ -80,7 +49,7 @@ def test_coordinator_creates_a_cycle_approves_applicants_and_pairs_them(
     mentee.goals.add(DevelopmentGoalFactory(person=mentee.person))
 
     page.get_by_role("link", name="Applications").click()
-    check_page(page)
+    assert_accessible(page)
     page.get_by_label("Select all applications shown").check()  # static/js/coordinator_applications.js
     assert page.get_by_label("Select Marta Mentor as mentor").is_checked()
     page.get_by_label("Select Theo Mentee as mentee").uncheck()
@@ -93,18 +62,18 @@ def test_coordinator_creates_a_cycle_approves_applicants_and_pairs_them(
     assert set(Enrollment.objects.filter(cycle=cycle).values_list("status", flat=True)) == {"approved"}
 
     page.get_by_role("link", name="Pairs").click()
-    check_page(page)
+    assert_accessible(page)
     page.locator("#id_mentor").select_option(value=str(mentor.person.pk))
     page.locator("#id_mentee").select_option(value=str(mentee.person.pk))
     page.get_by_role("button", name="Create pair").click()
     assert page.get_by_role("status").get_by_text("Paired Marta Mentor with Theo Mentee").is_visible()
     pair = Mentorship.objects.get(cycle=cycle)
     assert pair.mentor == mentor.person and pair.mentee == mentee.person
-    check_page(page)
+    assert_accessible(page)
 
     HelpRequest.objects.create(mentorship=pair, requested_by=pair.mentee, kind="help", message="Need advice")
     page.get_by_role("link", name="Help and flags").click()
-    check_page(page)
+    assert_accessible(page)
     page.get_by_label("What was done").fill("Called Theo")
     page.get_by_role("button", name="Resolve this request").click()
     assert page.get_by_role("status").get_by_text("Resolved").is_visible()
@@ -112,12 +81,12 @@ def test_coordinator_creates_a_cycle_approves_applicants_and_pairs_them(
     kickoff = cycle.events.get(kind="kickoff")
     RSVPFactory(event=kickoff, person=mentee.person)
     page.get_by_role("link", name="Program events").click()
-    check_page(page)
+    assert_accessible(page)
     page.get_by_role("link", name=f"Replies to {kickoff.title}").click()
-    check_page(page)
+    assert_accessible(page)
     page.get_by_label("Attended: Theo Mentee").check()
     page.get_by_role("button", name="Save attendance").click()
     assert page.get_by_role("status").get_by_text("Attendance saved: 1 attended").is_visible()
     page.get_by_role("link", name="All events of Finance mentoring").click()
     page.get_by_role("link", name=f"Edit {kickoff.title}").click()
-    check_page(page)
+    assert_accessible(page)
