@@ -53,3 +53,15 @@ def test_if_empty_loads_an_empty_database() -> None:
     assert Person.objects.count() == PEOPLE
     # Finished and running cycles of the department program, and the exchange's running cohort.
     assert Mentorship.objects.values("cycle").annotate(n=Count("pk")).count() == 3
+
+
+def test_a_database_with_clashing_data_gets_a_clear_message_and_no_half_demo() -> None:
+    from django.core.management import CommandError
+
+    from profiles.models import Department
+
+    Department.objects.create(name="Finance", code="FIN-OLD")
+    with pytest.raises(CommandError, match="clashes with the demo"):
+        seed()
+    assert not Person.objects.exists()
+    assert Department.objects.count() == 1

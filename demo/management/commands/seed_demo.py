@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
 
 from demo.people import LOGINS, login_email
 from demo.services import MIN_PEOPLE, demo_digest, demo_exists, demo_seed
@@ -37,7 +38,14 @@ class Command(BaseCommand):
         if options["people"] < MIN_PEOPLE:
             raise CommandError(f"--people must be at least {MIN_PEOPLE}.")
         started = time.perf_counter()
-        summary = demo_seed(seed=options["seed"], people=options["people"], password=options["password"])
+        try:
+            summary = demo_seed(seed=options["seed"], people=options["people"], password=options["password"])
+        except IntegrityError as error:
+            # Nothing was written (one transaction); say what to do rather than show a traceback.
+            raise CommandError(
+                f"This database already holds data that clashes with the demo ({error}). "
+                "Load the demo into an empty database."
+            ) from error
         elapsed = time.perf_counter() - started
         self.stdout.write(" ".join(f"{k}={v}" for k, v in summary.items()))
         self.stdout.write(f"digest={demo_digest()} seed={options['seed']}")
