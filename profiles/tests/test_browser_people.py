@@ -81,3 +81,40 @@ def test_lockout_and_invitation_pages_are_accessible(browser_page, assert_access
     page.goto("/account/invitation/not-a-token/")
     assert page.get_by_text("This invitation link is not valid.").is_visible()
     assert_accessible(page)
+
+
+def test_invitee_chooses_a_password_and_lands_signed_in(browser_page, assert_accessible):
+    from django.core import mail
+
+    from accounts.services import invitation_send
+
+    page = browser_page
+    newcomer = PersonFactory(user=None, email="new.hire@example.gov")
+    invitation_send(email=newcomer.email, invited_by=None)  # no transaction here: mails at once
+    link = next(word for word in mail.outbox[-1].body.split() if "/account/invitation/" in word)
+    page.goto("/account/invitation/" + link.split("/account/invitation/")[1])
+    assert_accessible(page)
+    page.locator("#id_password1").fill("short")
+    page.locator("#id_password2").fill("short")
+    page.get_by_role("button", name="Create my sign-in").click()
+    assert page.get_by_text("too short").first.is_visible()
+    assert_accessible(page)
+    page.locator("#id_password1").fill("quiet-harbour-lights")
+    page.locator("#id_password2").fill("quiet-harbour-lights")
+    page.get_by_role("button", name="Create my sign-in").click()
+    page.wait_for_load_state()
+    newcomer.refresh_from_db()
+    assert newcomer.user is not None
+    page.goto("/people/me/plan/")
+    assert page.get_by_role("heading", level=1).inner_text() == "My development plan"
+    assert_accessible(page)
+
+
+def test_password_reset_pages_are_accessible(browser_page, assert_accessible):
+    page = browser_page
+    page.goto("/accounts/password/reset/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill("nobody@example.gov")
+    page.get_by_role("button", name="Send the reset link").click()
+    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
+    assert_accessible(page)
