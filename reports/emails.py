@@ -32,3 +32,12 @@ def export_ready(*, export_file: Any, keep_days: int) -> int:
         to=[export_file.requested_by.email],
         context={"export": export_file, "url": export_file.get_absolute_url(), "keep_days": keep_days},
     )
+
+
+def roster_applied(*, roster_import: Any, to: str, result: dict[str, int] | None, error: str) -> int:
+    """Tell HR how a roster import that a worker applied went."""
+    return send_templated(
+        "roster_applied",
+        to=[to],
+        context={"import": roster_import, "result": result, "error": error, "url": roster_import.get_absolute_url()},
+    )

@@ -33,6 +33,9 @@ class RosterImport(models.Model):
     preview = models.JSONField(default=dict)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
     valid_rows_only = models.BooleanField(default=False)
+    # Large files are applied by a worker: set when the user asks, so the page can say so.
+    apply_requested_at = models.DateTimeField(null=True, blank=True)
+    apply_error = models.CharField(max_length=500, blank=True)
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

@@ -28,7 +28,15 @@ from reports.selectors.knowledge import knowledge_at_risk
 from reports.selectors.outcomes import program_outcomes
 from reports.selectors.retention import MONTHS, retention_rows
 from reports.services import exports as export_services
-from reports.services.roster import roster_apply, roster_import_discard, roster_preview_create
+from reports.services.roster import (
+    async_threshold as roster_async_threshold,
+)
+from reports.services.roster import (
+    roster_apply,
+    roster_apply_request,
+    roster_import_discard,
+    roster_preview_create,
+)
 
 
 @reports_required
@@ -225,10 +233,17 @@ def roster_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=pk)
     form = RosterApplyForm(request.POST)
     form.is_valid()
+    valid_rows_only = form.cleaned_data.get("valid_rows_only", False)
     try:
-        result = roster_apply(
-            roster_import=roster_import, by=request.user, valid_rows_only=form.cleaned_data.get("valid_rows_only", False)
-        )
+        if roster_import.preview.get("total", 0) > roster_async_threshold():
+            if roster_apply_request(roster_import=roster_import, by=request.user, valid_rows_only=valid_rows_only):
+                messages.success(
+                    request,
+                    f"The roster is being applied. We will e-mail {request.user.email} when it is done; "
+                    "this page shows the result then.",
+                )
+            return redirect(roster_import)
+        result = roster_apply(roster_import=roster_import, by=request.user, valid_rows_only=valid_rows_only)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
@@ -323,9 +324,10 @@ def roster_apply(*, roster_import: RosterImport, by: Any, valid_rows_only: bool 
         "pairs_ended": ended,
     }
     locked.status, locked.applied_at, locked.valid_rows_only = RosterImport.Status.APPLIED, now, valid_rows_only
+    locked.apply_error = ""
     locked.applied_by = by if getattr(by, "is_authenticated", False) else None
     locked.result = result
-    locked.save(update_fields=["status", "applied_at", "applied_by", "valid_rows_only", "result"])
+    locked.save(update_fields=["status", "applied_at", "applied_by", "valid_rows_only", "result", "apply_error"])
     audit_record(
         actor=by,
         action="roster.import",
@@ -397,6 +399,51 @@ def _person_values(row: dict[str, Any], columns: list[str], departments: dict[st
         values[attr] = value
     values["supervisor_id"] = None
     return values
+
+
+def async_threshold() -> int:
+    """Files with more rows than this are applied by a worker, not within the web request."""
+    return int(getattr(settings, "ROSTER_ASYNC_ROWS", 5_000))
+
+
+@transaction.atomic
+def roster_apply_request(*, roster_import: RosterImport, by: Any, valid_rows_only: bool) -> bool:
+    """Queue a large import for a worker, which e-mails the result. False if already queued."""
+    locked = RosterImport.objects.select_for_update().defer("rows").get(pk=roster_import.pk)
+    if locked.status != RosterImport.Status.PREVIEWED:
+        raise ValidationError(f"This import is already {locked.get_status_display().lower()}.")
+    if locked.apply_requested_at:
+        return False
+    if locked.preview["counts"]["error"] and not valid_rows_only:
+        raise ValidationError(
+            f"{locked.preview['counts']['error']} row(s) have errors, so nothing was changed. Fix the file and upload it "
+            "again, or choose to apply only the valid rows."
+        )
+    locked.apply_requested_at, locked.apply_error = timezone.now(), ""
+    locked.save(update_fields=["apply_requested_at", "apply_error"])
+    from reports import tasks
+
+    user_id = by.pk if getattr(by, "is_authenticated", False) else None
+    transaction.on_commit(lambda: tasks.apply_roster.delay(locked.pk, user_id, valid_rows_only))
+    return True
+
+
+def roster_apply_queued(*, roster_import_id: int, user_id: int | None, valid_rows_only: bool) -> None:
+    """The worker's side of roster_apply_request: apply, then tell the requester how it went."""
+    from accounts.models import User
+
+    roster_import = RosterImport.objects.defer("rows").get(pk=roster_import_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    try:
+        result = roster_apply(roster_import=roster_import, by=user, valid_rows_only=valid_rows_only)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        RosterImport.objects.filter(pk=roster_import_id).update(apply_requested_at=None, apply_error=message[:500])
+        if user:
+            emails.roster_applied(roster_import=roster_import, to=user.email, result=None, error=message)
+        return
+    if user:
+        emails.roster_applied(roster_import=roster_import, to=user.email, result=result, error="")
 
 
 @transaction.atomic

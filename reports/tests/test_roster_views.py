@@ -86,3 +86,31 @@ def test_only_hr_may_see_or_apply_an_import(client, hr_user, coordinator, partic
     client.force_login(hr_user)
     assert client.get(reverse("reports:roster-preview", args=[imported.pk + 99])).status_code == 404
     assert client.get(reverse("reports:roster-apply", args=[imported.pk])).status_code == 405
+
+
+def test_a_large_file_is_applied_by_a_worker_who_mails_the_result(
+    client, hr_user, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.ROSTER_ASYNC_ROWS = 1
+    client.force_login(hr_user)
+    upload(client, GOOD)
+    imported = RosterImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:roster-apply", args=[imported.pk]), follow=True)
+    assert "is being applied" in response.content.decode()
+    imported.refresh_from_db()
+    assert imported.status == RosterImport.Status.APPLIED and Person.objects.filter(employee_id="E1").exists()
+    [message] = mailoutbox
+    assert message.to == ["hr@example.gov"] and "2 new" in message.body
+    assert "Applied" in client.get(imported.get_absolute_url()).content.decode()
+
+
+def test_a_large_file_with_errors_is_refused_at_once_and_never_queued(client, hr_user, settings, mailoutbox):
+    settings.ROSTER_ASYNC_ROWS = 1
+    client.force_login(hr_user)
+    upload(client, BAD)
+    imported = RosterImport.objects.get()
+    response = client.post(reverse("reports:roster-apply", args=[imported.pk]), follow=True)
+    assert "nothing was changed" in response.content.decode()
+    imported.refresh_from_db()
+    assert imported.apply_requested_at is None and not mailoutbox
