@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -105,7 +106,8 @@ def _existing_people(rows: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[
         for p in Person.objects.filter(employee_id__in=chunk).values(*fields):
             by_id[p["employee_id"]] = p
     for chunk in _in_chunks(emails_):
-        for p in Person.objects.filter(email__in=chunk).values(*fields):
+        # Rows are lower-cased; people added by hand may not be, and must still match.
+        for p in Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk).values(*fields):
             by_email[p["email"].lower()] = p
     return by_id, by_email
 

@@ -245,3 +245,10 @@ def test_a_changed_supervisor_and_a_cleared_date_are_written():
     roster_apply(roster_import=changed, by=None)
     assert Person.objects.get(employee_id="E1").retirement_eligible_on is None
     assert Person.objects.get(employee_id="E2").supervisor.employee_id == "E7"
+
+
+def test_email_is_matched_whatever_its_case():
+    person = PersonFactory(employee_id=None, email="Grace.Okafor@Example.gov", first_name="Grace", last_name="Okafor")
+    roster_apply(roster_import=preview(roster("E1,Grace Okafor,grace.okafor@example.gov,Finance,,,,,,")), by=None)
+    person.refresh_from_db()
+    assert Person.objects.count() == 1 and person.employee_id == "E1" and person.email == "grace.okafor@example.gov"
