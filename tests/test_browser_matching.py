@@ -60,3 +60,19 @@ def test_coordinator_runs_reviews_locks_reruns_and_publishes_then_a_mentee_sees_
     login_in_browser(page, to_lock.mentee.email)
     page.goto(pair.get_absolute_url())
     assert page.get_by_text(str(to_lock.mentor)).first.is_visible()
+
+
+def test_the_run_page_follows_a_queued_run_until_it_is_done(browser_page, login_in_browser):
+    from matching.services.runs import run_execute
+
+    page = browser_page
+    world = build_world(mentors=3, mentees=4)
+    # A queued run whose worker has not started yet (no task was sent for it).
+    run = MatchRun.objects.create(cycle=world.cycle, settings={}, started_by=world.coordinator)
+    login_in_browser(page, world.coordinator.email)
+    page.goto(run.get_absolute_url())
+    assert page.get_by_role("status").get_by_text("Queued").is_visible()
+    assert page.get_by_role("link", name="Refresh").is_visible()
+    run_execute(run_id=run.pk)  # the worker finishes; the page polls the status and reloads itself
+    page.get_by_text("Mentees matched").wait_for()
+    assert page.get_by_role("heading", name="Proposed pairs").is_visible()
