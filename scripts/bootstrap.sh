@@ -32,7 +32,8 @@ ensure_venv() {
 
 ensure_assets() {
   local marker=static/vendor/bootstrap/bootstrap.min.css
-  if [ ! -f "$marker" ] || [ package.json -nt "$marker" ] || [ package-lock.json -nt "$marker" ]; then
+  if [ ! -f "$marker" ] || [ package.json -nt "$marker" ] || [ package-lock.json -nt "$marker" ] \
+     || [ scripts/vendor-assets.mjs -nt "$marker" ]; then
     if ! command -v npm >/dev/null 2>&1; then
       echo "npm is needed to install the front-end assets (apt-get install nodejs npm)." >&2
       exit 1

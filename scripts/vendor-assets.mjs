@@ -8,6 +8,7 @@ const files = [
   ["bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"],
   ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"],
   ["chart.js/dist/chart.umd.min.js", "chart.js/chart.umd.min.js"],
+  ["chart.js/dist/chart.umd.min.js.map", "chart.js/chart.umd.min.js.map"],
   ["axe-core/axe.min.js", "axe-core/axe.min.js"],
 ];
 for (const [from, to] of files) {
