@@ -1,0 +1,333 @@
+"""The world the access matrix is tried against: one of every object a URL can name, and the eight roles.
+
+Program A runs a cycle with a pair (mentor M, mentee E) and everything that hangs off a pair;
+program B is run by another coordinator. O is a participant with no part in A; H an HR analyst
+and S Django staff without any role or model permission, neither with an employee record.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Invitation as AccountInvitation
+from accounts.models import User
+from accounts.services import invitation_token_hash
+from audit.services import audit_record
+from matching.models import MatchProposal, MatchRun, MenteeChoice
+from matching.services import runs as match_runs
+from notifications.tokens import unsubscribe_token
+from profiles.models import DevelopmentGoal, GoalProgressNote, Person
+from profiles.tests.factories import (
+    CoordinatorFactory,
+    DepartmentFactory,
+    DevelopmentGoalFactory,
+    HRAnalystFactory,
+    PersonFactory,
+    PersonSkillFactory,
+    SkillCategoryFactory,
+    SkillFactory,
+    UserFactory,
+)
+from programs.models import (
+    RSVP,
+    Agreement,
+    Cycle,
+    Enrollment,
+    Event,
+    HelpRequest,
+    Meeting,
+    Mentorship,
+    PairFlag,
+    Program,
+)
+from programs.tests.factories import (
+    CycleFactory,
+    EnrollmentFactory,
+    EventFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    ProgramFactory,
+    RSVPFactory,
+)
+from reports.models import ExportFile, RosterImport
+from reports.roster_file import read_roster
+from reports.services.roster import roster_preview_create
+from surveys.forms import AnswerValue
+from surveys.models import Invitation, Question, QuestionKind, Survey, SurveyTemplate
+from surveys.services import response_submit
+from surveys.tests.factories import InvitationFactory, OpenSurveyFactory, QuestionFactory, SurveyTemplateFactory
+
+# The columns of the matrix, in order. "owner" is the mentee E: the pair, the goals, the survey
+# invitation and the application are hers. "partner" is her mentor M.
+ROLES = ("anon", "owner", "other", "partner", "coord", "coord_b", "hr", "staff")
+
+# Ids nobody holds: walking to them must look exactly like walking to someone else's object.
+MISSING_ID = 987654321
+
+
+@dataclass
+class Scenario:
+    users: dict[str, User | None]
+    program: Program
+    program_b: Program
+    cycle: Cycle
+    cycle_b: Cycle
+    mentee: Person
+    mentor: Person
+    other: Person
+    pair: Mentorship
+    agreement: Agreement
+    meeting: Meeting
+    held_meeting: Meeting
+    goal: DevelopmentGoal
+    other_goal: DevelopmentGoal
+    note: GoalProgressNote
+    event: Event
+    enrollment: Enrollment
+    help_request: HelpRequest
+    flag: PairFlag
+    skill: Any
+    category: Any
+    survey: Survey
+    question: Question
+    template: SurveyTemplate
+    template_question: Question
+    invitation: Invitation
+    survey_token: str
+    used_invitation: Invitation
+    run: MatchRun
+    proposal: MatchProposal
+    ban: Any
+    choice: MenteeChoice
+    roster_import: RosterImport
+    export_file: ExportFile
+    account_invitation_token: str
+    unsubscribe_token: str
+    clients: dict[str, Client] = field(default_factory=dict)
+    cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)
+
+
+def build_scenario(media_root: Path) -> Scenario:
+    now = timezone.now()
+    coordinator, coordinator_b = CoordinatorFactory(email="coord.a@example.gov"), CoordinatorFactory(email="coord.b@example.gov")
+    hr = HRAnalystFactory(email="hr@example.gov")
+    staff = UserFactory(email="staff@example.gov", is_staff=True)
+
+    program = ProgramFactory(name="Program A", slug="program-a")
+    program.coordinators.add(coordinator)
+    program_b = ProgramFactory(name="Program B", slug="program-b")
+    program_b.coordinators.add(coordinator_b)
+    cycle = CycleFactory(program=program, name="A spring", mentee_choice=True)
+    cycle_b = CycleFactory(program=program_b, name="B spring")
+
+    mentors_dept, mentees_dept = DepartmentFactory(name="Finance", code="FIN"), DepartmentFactory(name="Planning", code="PLN")
+    mentor = PersonFactory(first_name="Mona", last_name="Mentor", email="mentor@example.gov", department=mentors_dept)
+    mentee = PersonFactory(first_name="Erin", last_name="Mentee", email="mentee@example.gov", department=mentees_dept)
+    other = PersonFactory(first_name="Oscar", last_name="Other", email="other@example.gov", department=mentees_dept)
+    mentor_2 = PersonFactory(first_name="Max", last_name="Second", user=None, department=mentors_dept)
+    mentee_2 = PersonFactory(first_name="Eve", last_name="Second", user=None, department=mentees_dept)
+
+    category = SkillCategoryFactory(name="Finance skills")
+    skill = SkillFactory(name="Budgeting", category=category)
+    for teacher in (mentor, mentor_2):
+        PersonSkillFactory(person=teacher, skill=skill, level=4, will_teach=True)
+    goal = DevelopmentGoalFactory(person=mentee, skill=skill, target_level=3)
+    DevelopmentGoalFactory(person=mentee_2, skill=skill, target_level=3)
+    other_goal = DevelopmentGoalFactory(person=other, skill=skill, target_level=2)
+
+    enrollment = EnrollmentFactory(cycle=cycle, person=mentee, role=Enrollment.Role.MENTEE)
+    EnrollmentFactory(cycle=cycle, person=mentor, role=Enrollment.Role.MENTOR, capacity=2)
+    EnrollmentFactory(cycle=cycle, person=mentor_2, role=Enrollment.Role.MENTOR, capacity=1)
+    EnrollmentFactory(cycle=cycle, person=mentee_2, role=Enrollment.Role.MENTEE)
+
+    pair = MentorshipFactory(cycle=cycle, mentor=mentor, mentee=mentee, created_by=coordinator)
+    agreement = Agreement.objects.create(mentorship=pair, expectations="Meet every other week.")
+    agreement.goals.add(goal)
+    held_meeting = MeetingFactory(mentorship=pair)
+    meeting = MeetingFactory(
+        mentorship=pair, scheduled_at=now + timedelta(days=7), status=Meeting.Status.SCHEDULED, private_notes=""
+    )
+    note = GoalProgressNote.objects.create(goal=goal, author=mentor, text="Drafted the first budget.")
+
+    event = EventFactory(cycle=cycle, program=program, title="Kickoff social")
+    RSVPFactory(event=event, person=mentee)
+    RSVPFactory(event=event, person=mentor, status=RSVP.Status.NOT_GOING)
+
+    help_request = HelpRequest.objects.create(
+        mentorship=pair, requested_by=mentee, kind=HelpRequest.Kind.HELP, message="We cannot find a time."
+    )
+    flag = PairFlag.objects.create(mentorship=pair, reason=PairFlag.Reason.HELP, detail="Asked for help")
+
+    survey = OpenSurveyFactory(cycle=cycle, title="Midpoint check-in", anonymous=False)
+    question = QuestionFactory(survey=survey, kind=QuestionKind.LIKERT, text="How is it going?")
+    invitation = InvitationFactory(survey=survey, person=mentee, role="mentee", mentorship=pair)
+    used_invitation = InvitationFactory(survey=survey, person=mentor, role="mentor", mentorship=pair)
+    response_submit(invitation=used_invitation, answers={question.pk: AnswerValue(number=4)})
+    template = SurveyTemplateFactory(name="Program A exit survey", program=program)
+    template_question = QuestionFactory(template=template, survey=None, text="Would you do it again?")
+
+    ban = match_runs.match_ban_create(cycle=cycle, mentor=mentor_2, mentee=mentee, reason="Same team", by=coordinator)
+    run = match_runs.run_start(cycle=cycle, by=coordinator)
+    run = match_runs.run_execute(run_id=run.pk)
+    proposal = run.proposals.order_by("pk").first()
+    assert run.status == MatchRun.Status.DONE and proposal is not None, run.message
+    choice = MenteeChoice.objects.create(cycle=cycle, mentee=mentee, mentor=mentor, rank=1)
+
+    parsed = read_roster(
+        b"employee_id,first_name,last_name,email,department\nX100,Nia,New,nia.new@example.gov,Finance\n", "roster.csv"
+    )
+    roster_import = roster_preview_create(parsed=parsed, by=hr)
+    (media_root / "exports").mkdir(parents=True, exist_ok=True)
+    (media_root / "exports" / "retention.csv").write_text("Cohort,People\n")
+    export_file = ExportFile.objects.create(
+        requested_by=hr, report="retention", file_format="csv", path="exports/retention.csv",
+        filename="retention.csv", status=ExportFile.Status.READY, row_count=1,
+    )
+
+    account_token = secrets.token_urlsafe(32)
+    AccountInvitation.objects.create(
+        email="invitee@example.gov", token_hash=invitation_token_hash(account_token), invited_by=coordinator,
+        expires_at=now + timedelta(days=7),
+    )
+    audit_record(actor=coordinator, action="scenario.built", target=program, summary="access matrix scenario")
+
+    users: dict[str, User | None] = {
+        "anon": None, "owner": mentee.user, "other": other.user, "partner": mentor.user,
+        "coord": coordinator, "coord_b": coordinator_b, "hr": hr, "staff": staff,
+    }
+    scenario = Scenario(
+        users=users, program=program, program_b=program_b, cycle=cycle, cycle_b=cycle_b, mentee=mentee,
+        mentor=mentor, other=other, pair=pair, agreement=agreement, meeting=meeting, held_meeting=held_meeting,
+        goal=goal, other_goal=other_goal, note=note, event=event, enrollment=enrollment, help_request=help_request,
+        flag=flag, skill=skill, category=category, survey=survey, question=question, template=template,
+        template_question=template_question, invitation=invitation, survey_token=invitation.token,
+        used_invitation=used_invitation, run=run, proposal=proposal, ban=ban, choice=choice,
+        roster_import=roster_import, export_file=export_file, account_invitation_token=account_token,
+        unsubscribe_token=unsubscribe_token(mentee),
+    )
+    for role, user in users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        scenario.clients[role] = client
+    return scenario
+
+
+def session_cookies(client: Client) -> dict[str, str]:
+    """The cookies a role's client starts every request with (a logout response must not stick)."""
+    return {key: morsel.value for key, morsel in client.cookies.items() if key == settings.SESSION_COOKIE_NAME}
+
+
+# --- Reading the URL configuration ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str | None  # namespaced ("programs:mentorship-detail"), or None for an unnamed pattern
+    route: str  # the full route string, which is how an unnamed pattern is identified
+    callback: Any
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+
+def all_patterns() -> list[Pattern]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[Pattern] = []
+
+    def walk(patterns: list, prefix: str, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                name = (f"{namespace}:{entry.name}" if namespace else entry.name) if entry.name else None
+                found.append(Pattern(name=name, route=prefix + str(entry.pattern), callback=entry.callback))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+# --- Reading a response -----------------------------------------------------------------------
+
+# One character per outcome, so a row of the matrix reads at a glance.
+DENIALS = frozenset("LA34N5G")
+
+
+def outcome(response: Any) -> str:
+    from urllib.parse import urlsplit
+
+    from django.urls import reverse
+
+    code = response.status_code
+    if code in (301, 302):
+        path = urlsplit(response["Location"]).path
+        if path == reverse("account_login"):
+            return "L"
+        if path == reverse("admin:login"):
+            return "A"
+        if path == reverse("profiles:no-profile"):
+            return "N"
+        return "R"
+    return {200: "2", 400: "B", 401: "U", 403: "3", 404: "4", 405: "5", 410: "G"}.get(code, f"<{code}>")
+
+
+# --- The database fingerprint -----------------------------------------------------------------
+
+# Sessions change on every sign-in and axes counts failed logins: neither is data a request may not touch.
+UNFINGERPRINTED_APPS = frozenset({"sessions", "axes"})
+
+
+def fingerprinted_tables() -> list[str]:
+    from django.apps import apps
+
+    tables = {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label not in UNFINGERPRINTED_APPS and model._meta.managed and not model._meta.proxy
+    }
+    return sorted(tables)
+
+
+def write_count(tables: list[str]) -> int:
+    """Rows inserted, updated or deleted in these tables so far in this transaction (PostgreSQL's own count).
+
+    Free compared with a fingerprint, so it is taken around every POST; the fingerprint is only
+    taken when this count moved, to tell a real change from a write that left the rows as they were.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables"
+            " WHERE relname = ANY(%s)",
+            [tables],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def fingerprint(tables: list[str]) -> dict[str, str]:
+    """A digest of every row of every table, in one query: cheap enough to take around each POST."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(
+        f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {quote(table)} t"
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, tables)
+        return dict(cursor.fetchall())
