@@ -6,6 +6,9 @@ from mentorship import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    # Login addresses come from the HR roster: letting people add or switch addresses here would
+    # let someone claim a colleague's address. This route shadows allauth's e-mail page.
+    path("accounts/email/", views.email_managed_by_roster, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("people/", include("profiles.urls")),

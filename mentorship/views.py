@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -23,6 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_hr_analyst(user):
         return redirect("reports:index")
     return redirect("profiles:no-profile")
+
+
+@login_required
+def email_managed_by_roster(request: HttpRequest) -> HttpResponse:
+    """Where allauth would manage addresses: ours come from the HR roster, so say so."""
+    return render(request, "account/email_managed.html", status=200)
 
 
 @require_GET
