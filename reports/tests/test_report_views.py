@@ -185,3 +185,28 @@ def test_mailed_exports_expire_and_the_purge_deletes_them(client, hr_user, reten
     assert client.get(export_file.get_absolute_url()).status_code == 404
     assert purge_export_files() == 1
     assert not ExportFile.objects.exists() and not (tmp_path / "exports" / export_file.token).exists()
+
+
+def test_report_pages_query_count_does_not_grow_with_people(client, hr_user, retention_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from profiles.tests.factories import PersonFactory
+    from programs.tests.factories import MentorshipFactory
+
+    client.force_login(hr_user)
+    params = {"program": retention_world.program.pk}
+    names = ("reports:retention", "reports:outcomes", "reports:knowledge")
+    client.get(reverse("reports:index"))  # the first request of a session does its own bookkeeping
+    before = {}
+    for name in names:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name), params if name != "reports:knowledge" else {}).status_code == 200
+        before[name] = len(queries)
+    for _ in range(15):
+        MentorshipFactory(cycle=retention_world.cycle, mentee__department=retention_world.finance, mentee__user=None)
+    PersonFactory.create_batch(20, department=retention_world.finance, user=None)
+    for name in names:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse(name), params if name != "reports:knowledge" else {})
+        assert len(queries) == before[name], name
