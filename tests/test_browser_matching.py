@@ -23,6 +23,7 @@ def test_coordinator_runs_reviews_locks_reruns_and_publishes_then_a_mentee_sees_
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Matching").click()
     page.get_by_role("link", name=str(cycle)).click()
     assert page.get_by_role("heading", level=1).inner_text().startswith(f"Matching for {cycle.name}")
+    assert_accessible(page)
     page.get_by_role("button", name="Run matching").click()
     # Without a broker the run executes in-process, so the review page is ready at once.
     page.wait_for_url(re.compile(r"/matching/runs/\d+/$"))
@@ -76,3 +77,30 @@ def test_the_run_page_follows_a_queued_run_until_it_is_done(browser_page, login_
     run_execute(run_id=run.pk)  # the worker finishes; the page polls the status and reloads itself
     page.get_by_text("Mentees matched").wait_for()
     assert page.get_by_role("heading", name="Proposed pairs").is_visible()
+
+
+def test_a_mentee_ranks_suggested_mentors_and_a_mentor_declines(browser_page, login_in_browser, assert_accessible):
+    from matching.models import MenteeChoice
+
+    page = browser_page
+    world = build_world(mentors=6, mentees=2, capacity=2, mentee_choice=True)
+    mentee, best = world.mentees[1], world.mentors[1]
+
+    login_in_browser(page, mentee.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Choose your mentor").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose your mentor"
+    assert page.get_by_role("heading", name=str(best)).is_visible()
+    assert_accessible(page)
+    page.get_by_label("1st choice").select_option(label=str(best))
+    page.get_by_role("button", name="Save my ranking").click()
+    assert page.get_by_role("status").get_by_text("Your ranking is saved.").is_visible()
+    assert MenteeChoice.objects.get(mentee=mentee).mentor == best
+    page.get_by_role("button", name="Sign out").click()
+
+    login_in_browser(page, best.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentee requests").click()
+    assert_accessible(page)
+    page.get_by_label(f"Note to {mentee.first_name} (optional)").fill("I am away most of the cycle.")
+    page.get_by_role("button", name=re.compile(r"^Decline")).click()
+    assert page.get_by_role("status").get_by_text(f"You declined {mentee}").is_visible()
+    assert MenteeChoice.objects.get(mentee=mentee).status == MenteeChoice.Status.DECLINED
