@@ -306,3 +306,35 @@ def test_audience_is_fixed_once_the_survey_has_opened(client, coordinator, cycle
     )
     survey.refresh_from_db()
     assert (survey.title, survey.audience) == ("Renamed", "mentees")
+
+
+@pytest.mark.parametrize("name", ["surveys:index", "surveys:template-list", "surveys:template-create"])
+def test_coordinator_only_pages_refuse_others(client, name):
+    url = reverse(name)
+    assert client.get(url).status_code == 302
+    client.force_login(PersonFactory().user)
+    assert client.get(url).status_code == 403
+    client.force_login(HRAnalystFactory())
+    assert client.get(url).status_code == 403
+
+
+def test_template_of_another_program_is_not_found(client, other_coordinator, own_template):
+    client.force_login(other_coordinator)
+    assert client.get(reverse("surveys:template-detail", args=[own_template.pk])).status_code == 404
+    assert client.post(reverse("surveys:template-edit", args=[own_template.pk]), {"name": "x"}).status_code == 404
+    assert client.get(reverse("surveys:survey-create", args=[own_template.pk])).status_code == 404
+
+
+def test_coordinator_cannot_schedule_a_survey_in_a_cycle_they_do_not_run(client, coordinator, own_template):
+    from programs.tests.factories import CycleFactory
+
+    foreign = CycleFactory()
+    client.force_login(coordinator)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("surveys:survey-create", args=[own_template.pk]),
+        {"cycle": foreign.pk, "title": "Sneaky", "audience": "both", "trigger": "date", "opens_on": today.isoformat(),
+         "closes_on": today.isoformat(), "offset_days": 0, "open_days": 14},
+    )
+    assert response.status_code == 200
+    assert not Survey.objects.filter(title="Sneaky").exists()
