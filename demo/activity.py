@@ -224,5 +224,22 @@ def events_and_rsvps(
             reply(social, e, RSVP.Status.WAITLIST, guests=guests)
         else:
             break
+
+    # A program-wide mentoring day (no cycle): anyone who has ever taken part may come.
+    day = workday(today + timedelta(days=38))
+    mentoring_day = Event.objects.create(
+        program=program,
+        kind=Event.Kind.MENTORING_DAY,
+        title="Fairhaven Mentoring Day",
+        description="Short talks, a panel of retiring experts, and speed-mentoring tables by skill.",
+        starts_at=at(day, 9),
+        ends_at=at(day, 15),
+        location="Central Library, Community Room",
+        video_url="https://meet.demo.gov/mentoring-day",
+    )
+    everyone = {e.index: e for e in past.mentees + past.mentors + running.mentees + running.mentors if e.employed}
+    for e in everyone.values():
+        if e is not demo_mentee and rng.random() < 0.25:
+            reply(mentoring_day, e, RSVP.Status.GOING if rng.random() < 0.85 else RSVP.Status.NOT_GOING)
     RSVP.objects.bulk_create(rsvps, batch_size=2000)
     return social

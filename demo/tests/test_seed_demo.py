@@ -149,6 +149,8 @@ def test_the_social_is_full_and_keeps_a_waitlist_within_its_capacity(seeded: str
     assert seats <= social.capacity
     assert seats >= social.capacity - 1
     assert social.rsvps.filter(status=RSVP.Status.WAITLIST).exists()
+    day = Event.objects.get(kind=Event.Kind.MENTORING_DAY)
+    assert day.cycle is None and day.starts_at > timezone.now() and day.rsvps.exists()
 
 
 def test_the_past_cycle_is_finished_with_alumni_and_some_pairs_that_ended_early(seeded: str) -> None:
