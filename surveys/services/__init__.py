@@ -6,6 +6,7 @@ Import from here (`from surveys.services import survey_open`); the modules are a
 from surveys.services.answering import (
     SurveyUnavailable,
     draft_save,
+    drafts_purge,
     response_submit,
 )
 from surveys.services.building import (
@@ -35,6 +36,7 @@ __all__ = [
     "SurveyUnavailable",
     "audience_rows",
     "draft_save",
+    "drafts_purge",
     "invitation_link",
     "invitation_send",
     "question_add",

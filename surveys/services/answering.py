@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -132,3 +132,14 @@ def _flag_pair_at_risk(*, invitation: Invitation, answers: dict[int, AnswerValue
     ]
     # One open flag per reason per pair (a partial unique index): a repeat is simply skipped.
     PairFlag.objects.bulk_create(flags, ignore_conflicts=True)
+
+
+def drafts_purge(*, now: datetime | None = None) -> int:
+    """Delete the drafts of closed surveys; return how many. Safe to run as often as wanted.
+
+    A draft is kept by invitation, so for an anonymous survey it is the one place where unsent
+    answers sit next to a person. Once the survey has closed it can never be submitted.
+    """
+    today = timezone.localdate(now) if now else timezone.localdate()
+    deleted, _ = Draft.objects.filter(invitation__survey__closes_on__lt=today).delete()
+    return deleted

@@ -141,3 +141,17 @@ def test_anonymous_export_has_no_identity_columns(client, anonymous_survey, coor
     assert header == "Submitted on,The program helped me grow.,Comments"
     assert invitation.person.email not in text
     assert invitation.person.last_name not in text
+
+
+def test_drafts_of_closed_surveys_are_purged(client, anonymous_survey):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.services import drafts_purge
+
+    invitation = InvitationFactory(survey=anonymous_survey)
+    client.post(token_url(invitation), {anonymous_survey.likert.field_name: "3", "action": "save"})
+    assert drafts_purge() == 0  # still open: the draft stays
+    assert drafts_purge(now=timezone.now() + timedelta(days=30)) == 1
+    assert not Draft.objects.exists()
