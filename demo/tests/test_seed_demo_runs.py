@@ -65,3 +65,11 @@ def test_a_database_with_clashing_data_gets_a_clear_message_and_no_half_demo() -
         seed()
     assert not Person.objects.exists()
     assert Department.objects.count() == 1
+
+
+def test_too_small_a_headcount_is_refused_before_anything_is_written() -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="at least 100"):
+        call_command("seed_demo", people=20, stdout=StringIO())
+    assert not Person.objects.exists()
