@@ -86,6 +86,7 @@ class Scenario:
     pair: Mentorship
     agreement: Agreement
     meeting: Meeting
+    other_meeting: Meeting
     held_meeting: Meeting
     goal: DevelopmentGoal
     other_goal: DevelopmentGoal
@@ -128,6 +129,9 @@ def build_scenario(media_root: Path) -> Scenario:
     program_b.coordinators.add(coordinator_b)
     cycle = CycleFactory(program=program, name="A spring", mentee_choice=True)
     cycle_b = CycleFactory(program=program_b, name="B spring")
+    # A pair of program B, so a mentor of A can try ids that exist but belong to another pair.
+    pair_b = MentorshipFactory(cycle=cycle_b, mentor__user=None, mentee__user=None)
+    other_meeting = MeetingFactory(mentorship=pair_b)
 
     mentors_dept, mentees_dept = DepartmentFactory(name="Finance", code="FIN"), DepartmentFactory(name="Planning", code="PLN")
     mentor = PersonFactory(first_name="Mona", last_name="Mentor", email="mentor@example.gov", department=mentors_dept)
@@ -206,7 +210,7 @@ def build_scenario(media_root: Path) -> Scenario:
     }
     scenario = Scenario(
         users=users, program=program, program_b=program_b, cycle=cycle, cycle_b=cycle_b, mentee=mentee,
-        mentor=mentor, other=other, pair=pair, agreement=agreement, meeting=meeting, held_meeting=held_meeting,
+        mentor=mentor, other=other, pair=pair, agreement=agreement, meeting=meeting, other_meeting=other_meeting, held_meeting=held_meeting,
         goal=goal, other_goal=other_goal, note=note, event=event, enrollment=enrollment, help_request=help_request,
         flag=flag, skill=skill, category=category, survey=survey, question=question, template=template,
         template_question=template_question, invitation=invitation, survey_token=invitation.token,
@@ -235,6 +239,7 @@ class Pattern:
     name: str | None  # namespaced ("programs:mentorship-detail"), or None for an unnamed pattern
     route: str  # the full route string, which is how an unnamed pattern is identified
     callback: Any
+    shadowed: bool = False  # an earlier pattern has the same route, so requests never reach this one
 
     @property
     def key(self) -> str:
@@ -242,9 +247,11 @@ class Pattern:
 
 
 def all_patterns() -> list[Pattern]:
+    """Every URL pattern, depth first in resolution order, with namespaced names."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
     found: list[Pattern] = []
+    routes: set[str] = set()
 
     def walk(patterns: list, prefix: str, namespace: str | None) -> None:
         for entry in patterns:
@@ -255,7 +262,9 @@ def all_patterns() -> list[Pattern]:
                 walk(entry.url_patterns, prefix + str(entry.pattern), inner)
             elif isinstance(entry, URLPattern):
                 name = (f"{namespace}:{entry.name}" if namespace else entry.name) if entry.name else None
-                found.append(Pattern(name=name, route=prefix + str(entry.pattern), callback=entry.callback))
+                route = prefix + str(entry.pattern)
+                found.append(Pattern(name=name, route=route, callback=entry.callback, shadowed=route in routes))
+                routes.add(route)
 
     walk(get_resolver().url_patterns, "", None)
     return found

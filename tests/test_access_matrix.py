@@ -32,6 +32,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from profiles.models import DevelopmentGoal
 from tests.access_scenario import (
     DENIALS,
     MISSING_ID,
@@ -300,7 +301,7 @@ ADMIN_PUBLIC = {"admin:login": "2222222R", "admin:logout": "RRRRRRR5"}
 def admin_rows() -> list[Row]:
     rows = []
     for pattern in all_patterns():
-        if not pattern.route.startswith("admin/"):
+        if not pattern.route.startswith("admin/") or pattern.shadowed:
             continue
         rows.append(admin_row(pattern))
     return rows
@@ -473,3 +474,128 @@ MATRIX: list[Row] = ROWS + admin_rows()
 def test_access(world: Scenario, entry: Row) -> None:
     problems = check_row(world, entry)
     assert not problems, "\n".join(problems)
+
+
+def test_every_url_pattern_has_an_entry() -> None:
+    # A pattern shadowed by an earlier one with the same route (our page in place of allauth's)
+    # is never reached, so it needs no row; the one that answers has it.
+    patterns = [p for p in all_patterns() if not p.shadowed]
+    keys = [p.key for p in patterns]
+    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicated, f"Two URL patterns share a name, so only one of them can be reversed and tried: {duplicated}"
+    listed = {entry.name for entry in ROWS}
+    missing = [p.key for p in patterns if not p.route.startswith("admin/") and p.key not in listed]
+    assert not missing, (
+        "URL patterns with no entry in the access matrix; add each to ROWS in tests/test_access_matrix.py "
+        "with the outcome for every role (see docs/security.md): " + ", ".join(missing)
+    )
+    stale = sorted(listed - set(keys))
+    assert not stale, f"Matrix rows for URLs that no longer exist: {stale}"
+
+
+def test_the_matrix_covers_every_admin_pattern() -> None:
+    admin_keys = [p.key for p in all_patterns() if p.route.startswith("admin/") and not p.shadowed]
+    assert sorted(entry.name for entry in admin_rows()) == sorted(admin_keys)
+    assert len(admin_keys) > 100  # every registered model brings its own pages; a broken walk finds few
+
+
+def test_a_post_that_changes_a_row_is_noticed(world: Scenario) -> None:
+    # The owner may delete her goal: the comparison the matrix relies on must see that change.
+    url = reverse("profiles:goal-delete", args=[world.goal.pk])
+    got, changed = post_and_compare(world, "owner", url, {})
+    assert got == "R"
+    assert "profiles_developmentgoal" in changed
+    assert DevelopmentGoal.objects.filter(pk=world.goal.pk).exists()  # and the savepoint undid it
+
+
+# --- Walking ids ------------------------------------------------------------------------------
+# Someone who guesses the id of another person's object gets exactly what a made-up id gets:
+# 404 with the same page, so the guess confirms nothing. Participants walk the participant URLs;
+# coordinator B walks program A's coordinator URLs (a participant is stopped by the role check
+# there, with the same 403 whatever the id: also checked).
+
+
+@dataclass(frozen=True)
+class Walk:
+    name: str
+    kwargs: Callable[[Scenario, int | None], dict[str, Any]]  # None: the real object's id
+    walker: str
+    method: str = "GET"
+    status: int = 404
+
+
+def _with(key: str, real: Callable[[Scenario], int], **fixed: Callable[[Scenario], Any]) -> Callable:
+    def build(s: Scenario, fake: int | None) -> dict[str, Any]:
+        kwargs = {name: value(s) for name, value in fixed.items()}
+        kwargs[key] = real(s) if fake is None else fake
+        return kwargs
+
+    return build
+
+
+def _pair_pk(s: Scenario) -> int:
+    return s.pair.pk
+
+
+WALKS = [
+    Walk("programs:mentorship-detail", _with("pk", _pair_pk), "other"),
+    Walk("programs:mentorship-private-notes", _with("pk", _pair_pk), "other"),
+    Walk("programs:agreement-edit", _with("pk", _pair_pk), "other"),
+    Walk("programs:agreement-confirm", _with("pk", _pair_pk), "other", "POST"),
+    Walk("programs:pair-help", _with("pk", _pair_pk), "other"),
+    Walk("programs:meeting-schedule", _with("pk", _pair_pk), "other"),
+    Walk("programs:meeting-log", _with("pk", _pair_pk, meeting_pk=lambda s: s.meeting.pk), "other"),
+    # The mentor, on her own pair's pages, tries a meeting of another pair and a goal of someone else.
+    Walk("programs:meeting-log", _with("meeting_pk", lambda s: s.other_meeting.pk, pk=_pair_pk), "partner"),
+    Walk("programs:meeting-cancel", _with("meeting_pk", lambda s: s.other_meeting.pk, pk=_pair_pk), "partner", "POST"),
+    Walk("programs:meeting-cancel", _with("pk", _pair_pk, meeting_pk=lambda s: s.meeting.pk), "other", "POST"),
+    Walk("programs:goal-note-add", _with("pk", _pair_pk, goal_pk=lambda s: s.goal.pk), "other"),
+    Walk("programs:goal-note-add", _with("goal_pk", lambda s: s.other_goal.pk, pk=_pair_pk), "partner"),
+    Walk("programs:event-detail", _with("pk", lambda s: s.event.pk), "other"),
+    Walk("programs:event-rsvp", _with("pk", lambda s: s.event.pk), "other", "POST"),
+    Walk("programs:enrollment-withdraw", _with("pk", lambda s: s.enrollment.pk), "other", "POST"),
+    Walk("profiles:goal-edit", _with("pk", lambda s: s.goal.pk), "other"),
+    Walk("profiles:goal-delete", _with("pk", lambda s: s.goal.pk), "other", "POST"),
+    Walk("profiles:goal-notes", _with("pk", lambda s: s.goal.pk), "other"),
+    Walk("profiles:goal-notes", _with("pk", lambda s: s.goal.pk), "other", "POST"),
+    Walk("surveys:answer-mine", _with("pk", lambda s: s.invitation.pk), "other"),
+    Walk("surveys:answer-mine", _with("pk", lambda s: s.used_invitation.pk), "owner"),
+    Walk("matching:choice", _with("cycle_pk", lambda s: s.cycle.pk), "other"),
+    Walk("matching:request-decide", _with("pk", lambda s: s.choice.pk), "other", "POST"),
+    Walk("matching:run-detail", _with("pk", lambda s: s.run.pk), "coord_b"),
+    Walk("matching:run-detail", _with("pk", lambda s: s.run.pk), "other", status=403),
+    Walk("matching:run-status", _with("pk", lambda s: s.run.pk), "coord_b"),
+    Walk("matching:proposal-lock", _with("pk", lambda s: s.run.pk, proposal_pk=lambda s: s.proposal.pk), "coord_b", "POST"),
+    Walk("matching:proposal-reject", _with("pk", lambda s: s.run.pk, proposal_pk=lambda s: s.proposal.pk), "other", "POST", 403),
+    Walk("matching:ban-delete", _with("pk", lambda s: s.ban.pk), "coord_b", "POST"),
+    Walk("programs:cycle-detail", _with("pk", lambda s: s.cycle.pk), "coord_b"),
+    Walk("programs:pair-end", _with("pk", _pair_pk), "coord_b"),
+    Walk("programs:help-resolve", _with("pk", lambda s: s.help_request.pk), "coord_b", "POST"),
+    Walk("programs:flag-resolve", _with("pk", lambda s: s.flag.pk), "coord_b", "POST"),
+    Walk("programs:event-rsvps", _with("pk", lambda s: s.event.pk), "coord_b"),
+    Walk("surveys:survey-detail", _with("pk", lambda s: s.survey.pk), "coord_b"),
+    Walk("surveys:survey-results", _with("pk", lambda s: s.survey.pk), "coord_b"),
+    Walk("surveys:template-edit", _with("pk", lambda s: s.template.pk), "coord_b"),
+    Walk("surveys:question-edit", _with("pk", lambda s: s.template_question.pk), "coord_b"),
+    Walk("reports:roster-preview", _with("pk", lambda s: s.roster_import.pk), "coord", status=403),
+]
+
+
+def _export_token(s: Scenario, fake: int | None) -> dict[str, Any]:
+    return {"token": s.export_file.token if fake is None else f"guess{fake}"}
+
+
+WALKS += [Walk("reports:export-download", _export_token, walker) for walker in ("other", "coord", "coord_b")]
+
+
+@pytest.mark.parametrize("walk", WALKS, ids=lambda w: f"{w.name}-{w.walker}-{w.method}")
+def test_someone_elses_id_answers_like_a_made_up_one(world: Scenario, walk: Walk) -> None:
+    def answer(fake: int | None) -> tuple[int, bytes]:
+        url = reverse(walk.name, kwargs=walk.kwargs(world, fake))
+        response = request(world, walk.walker, walk.method, url, DEFAULT_POST)
+        return response.status_code, response.content
+
+    real = answer(None)
+    assert real[0] == walk.status, f"{walk.walker} on someone else's {walk.name}: {real[0]}"
+    for fake in (MISSING_ID, MISSING_ID + 1, 0):
+        assert answer(fake) == real, f"{walk.name} with id {fake} answers differently from the real id"
