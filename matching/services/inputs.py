@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from matching import engine
+from matching.engine.rules import in_chain
 from matching.models import MatchBan, MatchSettings, MenteeChoice
 from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill, Skill
 from programs.models import Cycle, Enrollment, Mentorship
@@ -145,15 +146,20 @@ def cycle_input(
     for pk, mentor_id, mentee_id in Mentorship.objects.active().filter(cycle=cycle).values_list(
         "pk", "mentor_id", "mentee_id"
     ).order_by("pk"):
-        if mentee_id in mentee_rows and mentor_id in mentor_rows and mentee_id not in locks:
+        # A pair made before a ban or a change of supervisor stays a pair, but the engine cannot
+        # take it as a lock; it then counts like a pair with someone outside the candidates.
+        lockable = (mentor_id, mentee_id) not in bans and not in_chain(supervisors, mentor_id, mentee_id)
+        both = mentee_id in mentee_rows and mentor_id in mentor_rows
+        if lockable and both and mentee_id not in locks and mentee_id not in paired_elsewhere:
             locks[mentee_id] = mentor_id
             existing[(mentor_id, mentee_id)] = pk
-        elif mentee_id in mentee_rows:
+            continue
+        if mentee_id in mentee_rows and mentee_id not in locks:
             paired_elsewhere.add(mentee_id)
-        elif mentor_id in mentor_rows:
+        if mentor_id in mentor_rows:
             capacity[mentor_id] -= 1
     for mentor_id, mentee_id in sorted(extra_locks):
-        if mentee_id in mentee_rows and mentor_id in mentor_rows and mentee_id not in locks:
+        if mentee_id in mentee_rows and mentor_id in mentor_rows and mentee_id not in locks and mentee_id not in paired_elsewhere:
             locks[mentee_id] = mentor_id
     used: dict[int, int] = defaultdict(int)
     for mentor_id in locks.values():

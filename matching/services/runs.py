@@ -131,6 +131,9 @@ def run_execute(*, run_id: int) -> MatchRun:
     try:
         data = run_input(run)
         t1 = time.perf_counter()
+        broken = _broken_locks(data, run)
+        if broken:
+            return _fail(run, " ".join(broken))
         solver = engine.solve_stable if run.mode == MatchSettings.Mode.STABLE else engine.solve
         result = solver(data.problem, data.settings)
     except OperationalError:
@@ -170,6 +173,21 @@ def run_execute(*, run_id: int) -> MatchRun:
         run.status, run.finished_at = MatchRun.Status.DONE, timezone.now()
         run.save()
     return run
+
+
+def _broken_locks(data: CycleInput, run: MatchRun) -> list[str]:
+    """Locks carried over from the parent run that a rule now forbids, in words."""
+    problems = []
+    for mentor_id, mentee_id in sorted(data.problem.locks):
+        if (mentor_id, mentee_id) in data.existing:
+            continue
+        rules = [r for r in engine.pair_rules(data.problem, data.settings, mentor_id, mentee_id) if r != "prior_pair"]
+        if rules:
+            problems.append(
+                f"The locked pair {data.name(mentor_id)} → {data.name(mentee_id)} is no longer allowed "
+                f"({'; '.join(engine.RULE_TEXT[r] for r in rules)}): unlock it in run {run.parent_id} and re-run."
+            )
+    return problems
 
 
 def _fail(run: MatchRun, message: str) -> MatchRun:

@@ -109,7 +109,7 @@ def test_building_the_input_takes_the_same_queries_for_a_bigger_cycle(world, dja
     assert len(data.problem.mentees) == 30
 
 
-def test_a_lock_the_engine_refuses_fails_the_run_with_the_reason(world, make_run):
+def test_a_carried_over_lock_that_a_rule_now_forbids_fails_the_run_in_names(world, make_run):
     run = make_run(world)
     proposal = run.proposals.first()
     runs_lock = MatchProposal.objects.filter(pk=proposal.pk)
@@ -117,8 +117,22 @@ def test_a_lock_the_engine_refuses_fails_the_run_with_the_reason(world, make_run
     MatchBan.objects.create(cycle=world.cycle, mentor=proposal.mentor, mentee=proposal.mentee, reason="Later ban")
     rerun = make_run(world, parent=run)
     assert rerun.status == MatchRun.Status.FAILED
-    assert "refused" in rerun.message
+    assert rerun.message == (
+        f"The locked pair {proposal.mentor} → {proposal.mentee} is no longer allowed (the coordinator banned "
+        f"this pair): unlock it in run {run.pk} and re-run."
+    )
     assert not rerun.proposals.exists()
+
+
+def test_an_active_pair_that_a_rule_now_forbids_is_kept_out_of_the_run_not_failed(world, make_run):
+    MentorshipFactory(cycle=world.cycle, mentor=world.mentors[0], mentee=world.mentees[1])
+    world.mentees[1].supervisor = world.mentors[0]  # a reorganisation after the pair was made
+    world.mentees[1].save()
+    run = make_run(world)
+    assert run.status == MatchRun.Status.DONE
+    assert not run.proposals.filter(mentee=world.mentees[1]).exists()
+    # The pair still uses mentor 0's only place.
+    assert not run.proposals.filter(mentor=world.mentors[0]).exists()
 
 
 def test_executing_a_finished_run_again_changes_nothing(world, make_run):
