@@ -28,6 +28,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload)
 
 
+# URL parts that work as passwords (survey links, invitations, unsubscribe links, exports).
+SECRET_URL_KWARGS = ("token", "key", "uidb36")
+
+
+def _loggable_path(request: HttpRequest) -> str:
+    """The path with secret URL parts replaced, so logs cannot be used to open a link or to
+    tie an anonymous survey link to the time it was answered."""
+    match = getattr(request, "resolver_match", None)
+    path = request.path
+    if match is not None:
+        for name in SECRET_URL_KWARGS:
+            value = match.kwargs.get(name)
+            if value:
+                path = path.replace(str(value), f"[{name}]")
+    return path
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,7 +58,7 @@ class RequestLogMiddleware:
             extra={
                 "user_id": user.pk if user is not None and user.is_authenticated else None,
                 "method": request.method,
-                "path": request.path,
+                "path": _loggable_path(request),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             },

@@ -77,3 +77,11 @@ def test_each_request_is_logged_as_one_structured_line(client, caplog):
     record = records[0]
     assert (record.path, record.status, record.user_id) == ("/health/", 200, user.pk)
     assert record.duration_ms >= 0
+
+
+def test_secret_tokens_in_urls_never_reach_the_request_log(client, caplog):
+    token = "a1b2c3d4e5f6deadbeef"
+    with caplog.at_level("INFO", logger="mentorship.requests"):
+        client.get(reverse("surveys:answer-token", args=[token]))
+    (record,) = [r for r in caplog.records if r.name == "mentorship.requests"]
+    assert token not in record.path and record.path == "/surveys/r/[token]/"

@@ -11,7 +11,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from conftest import AXE_PATH
 from profiles.tests.factories import CoordinatorFactory
 from programs.models import Enrollment
 from programs.tests.factories import CycleFactory, EnrollmentFactory
@@ -21,39 +20,6 @@ from surveys.models import Answer, QuestionKind, Response, SurveyTemplate
 from surveys.tests.factories import InvitationFactory, OpenSurveyFactory, QuestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _accessibility_checker(page):
-    """The root fixture's checks (axe-core, serious/critical fail), run so the strict CSP allows them.
-
-    The root `assert_accessible` injects axe with add_script_tag, an inline script that the page's
-    Content-Security-Policy blocks; page.evaluate goes through DevTools, which CSP does not govern.
-    Any CSP violation the page itself causes (from the moment this is set up) fails the check too.
-    """
-    csp_errors: list[str] = []
-    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
-
-    def check(page) -> None:
-        page.wait_for_load_state()
-        page.evaluate(AXE_PATH.read_text())
-        results = page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-        )
-        serious = [
-            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
-            for v in results["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"axe-core found accessibility violations on {page.url}: {serious}"
-        assert csp_errors == [], csp_errors
-
-    return check
-
-
-@pytest.fixture
-def assert_accessible(phone_page):
-    return _accessibility_checker(phone_page)
 
 
 def test_mentee_answers_midpoint_survey_from_the_email_on_a_phone(phone_page, assert_accessible):
@@ -115,8 +81,9 @@ def test_mentee_answers_midpoint_survey_from_the_email_on_a_phone(phone_page, as
     assert mentee.email == message.to[0]
 
 
-def test_coordinator_reads_results_with_a_chart_and_the_same_numbers_in_tables(browser_page, login_in_browser):
-    check = _accessibility_checker(browser_page)
+def test_coordinator_reads_results_with_a_chart_and_the_same_numbers_in_tables(
+    browser_page, login_in_browser, assert_accessible
+):
     cycle = CycleFactory()
     coordinator = CoordinatorFactory(email="coord@example.gov")
     cycle.program.coordinators.add(coordinator)
@@ -132,4 +99,4 @@ def test_coordinator_reads_results_with_a_chart_and_the_same_numbers_in_tables(b
     table = page.get_by_role("table", name="Answers to “The program helped me grow.”")
     assert "4 – Agree" in table.inner_text()
     page.wait_for_function(f"() => window.Chart && Chart.getChart('chart-q{grew.pk}') !== undefined")
-    check(page)
+    assert_accessible(page)
