@@ -210,6 +210,16 @@ def cycle_counts(cycle: Cycle) -> dict[str, int]:
     )
 
 
+def cycle_choice_counts(cycle: Cycle) -> dict[str, int]:
+    """How far mentee choice has gone: mentees who ranked, and the mentors' answers. One query."""
+    return MenteeChoice.objects.filter(cycle=cycle).aggregate(
+        mentees=Count("mentee", distinct=True, filter=~Q(status=MenteeChoice.Status.DECLINED)),
+        pending=Count("pk", filter=Q(status=MenteeChoice.Status.PENDING)),
+        accepted=Count("pk", filter=Q(status=MenteeChoice.Status.ACCEPTED)),
+        declined=Count("pk", filter=Q(status=MenteeChoice.Status.DECLINED)),
+    )
+
+
 # ---------------------------------------------------------------- coverage
 
 

@@ -174,3 +174,15 @@ def test_nav_offers_the_choice_to_mentees_and_requests_to_mentors(client, choice
     plain = build_world(mentors=1, mentees=1)
     client.force_login(plain.mentees[0].user)
     assert "Choose your mentor" not in client.get(reverse("programs:participant-home")).content.decode()
+
+
+def test_the_coordinator_sees_how_far_mentee_choice_has_gone(client, choice_world):
+    m = choice_world.mentors
+    MenteeChoice.objects.create(cycle=choice_world.cycle, mentee=choice_world.mentees[0], mentor=m[0], rank=1)
+    MenteeChoice.objects.create(
+        cycle=choice_world.cycle, mentee=choice_world.mentees[0], mentor=m[1], rank=2, status="accepted"
+    )
+    MenteeChoice.objects.create(cycle=choice_world.cycle, mentee=choice_world.mentees[1], mentor=m[1], status="declined")
+    client.force_login(choice_world.coordinator)
+    html = client.get(reverse("matching:cycle", args=[choice_world.cycle.pk])).content.decode()
+    assert "So far 1 mentee ranked mentors; mentors accepted 1 request, declined 1, and 1 waits for an answer." in html

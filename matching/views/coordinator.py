@@ -66,6 +66,7 @@ def _render_cycle(request: HttpRequest, cycle: Any, *, ban_form: BanForm | None 
         "cycle": cycle,
         "runs": run_list,
         "counts": selectors.cycle_counts(cycle),
+        "choices": selectors.cycle_choice_counts(cycle) if cycle.mentee_choice else None,
         "bans": list(selectors.cycle_bans(cycle)),
         "ban_form": ban_form,
         "compare_form": compare_form if len(done) > 1 else None,
