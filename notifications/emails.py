@@ -323,7 +323,7 @@ def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
     if kind == Kind.CHOICE_DEADLINE:
         if obj.choice_deadline is None or obj.choice_deadline < timezone.localdate(now):
             return "deadline passed"
-        if not selectors.mentees_without_pair(obj).filter(pk=delivery.person_id).exists():
+        if not selectors.mentees_yet_to_choose(obj).filter(pk=delivery.person_id).exists():
             return "already paired"
     if kind in (Kind.MEETING_NUDGE_MENTOR, Kind.MEETING_NUDGE_MENTEE):
         if obj.status != Mentorship.Status.ACTIVE:

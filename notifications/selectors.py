@@ -97,12 +97,23 @@ def application_audience(cycle: Cycle) -> QuerySet[Person]:
     return people.exclude(Exists(Enrollment.objects.filter(cycle=cycle, person=OuterRef("pk"))))
 
 
-def mentees_without_pair(cycle: Cycle) -> QuerySet[Person]:
+def mentees_yet_to_choose(cycle: Cycle) -> QuerySet[Person]:
+    """Approved mentees with no pair and no live choice (one waiting for, or accepted by, a mentor).
+    A mentee whose every chosen mentor declined has to choose again."""
+    from matching.models import MenteeChoice
+
     approved = Enrollment.objects.filter(
         cycle=cycle, person=OuterRef("pk"), role=Enrollment.Role.MENTEE, status=Enrollment.Status.APPROVED
     )
     paired = Mentorship.objects.filter(cycle=cycle, mentee=OuterRef("pk"), status=Mentorship.Status.ACTIVE)
-    return Person.objects.filter(Exists(approved), separated_on__isnull=True).exclude(Exists(paired))
+    chose = MenteeChoice.objects.filter(
+        cycle=cycle, mentee=OuterRef("pk"), status__in=[MenteeChoice.Status.PENDING, MenteeChoice.Status.ACCEPTED]
+    )
+    return (
+        Person.objects.filter(Exists(approved), separated_on__isnull=True)
+        .exclude(Exists(paired))
+        .exclude(Exists(chose))
+    )
 
 
 def pairs_with_last_meeting(*, now: datetime, program_ids: list[int] | None = None) -> QuerySet[Mentorship]:

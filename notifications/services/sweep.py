@@ -129,7 +129,7 @@ def choice_deadlines_claim(*, now: datetime) -> int:
         mentee_choice=True, choice_deadline__gte=today, choice_deadline__lte=today + timedelta(days=days)
     )
     for cycle in cycles:
-        people = selectors.mentees_without_pair(cycle).filter(receives_nudges=True)
+        people = selectors.mentees_yet_to_choose(cycle).filter(receives_nudges=True)
         total += _claim_people(
             people, kind=Kind.CHOICE_DEADLINE, obj=cycle, due=cycle.choice_deadline - timedelta(days=days)
         )

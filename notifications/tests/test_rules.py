@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from matching.models import MenteeChoice
 from notifications.models import Delivery, Kind
 from notifications.services import sweep
 from notifications.services.sweep import digest_due
@@ -92,17 +93,20 @@ def test_a_cross_agency_program_invites_every_department(department_cycle):
 def test_mentees_who_have_not_chosen_are_reminded_before_the_choice_deadline(settings):
     settings.REMINDER_CHOICE_DEADLINE_DAYS = 2
     cycle = CycleFactory(mentee_choice=True, choice_deadline=timezone.localdate() + timedelta(days=3))
-    chosen, undecided = PersonFactory(), PersonFactory()
-    for person in (chosen, undecided):
+    chosen, undecided, waiting, declined = PersonFactory(), PersonFactory(), PersonFactory(), PersonFactory()
+    for person in (chosen, undecided, waiting, declined):
         EnrollmentFactory(cycle=cycle, person=person, role=Enrollment.Role.MENTEE)
     MentorshipFactory(cycle=cycle, mentee=chosen)
+    mentor = PersonFactory(willing_to_mentor=True)
+    MenteeChoice.objects.create(cycle=cycle, mentee=waiting, mentor=mentor, rank=1)
+    MenteeChoice.objects.create(cycle=cycle, mentee=declined, mentor=mentor, status=MenteeChoice.Status.DECLINED)
     sweep()
     assert _to(Kind.CHOICE_DEADLINE) == []
 
     cycle.choice_deadline = timezone.localdate() + timedelta(days=2)
     cycle.save()
     sweep()
-    assert _to(Kind.CHOICE_DEADLINE) == [undecided.email]
+    assert _to(Kind.CHOICE_DEADLINE) == sorted([undecided.email, declined.email])
     assert "Choose your mentor" in mail.outbox[-1].subject
 
 
