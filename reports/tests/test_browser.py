@@ -9,14 +9,15 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import AXE_PATH
 from programs.models import HelpRequest
 from programs.tests.factories import CycleFactory, EnrollmentFactory, EventFactory, MeetingFactory, MentorshipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_hr_filters_retention_and_the_xlsx_has_the_same_figures(browser_page, login_in_browser, hr_user, retention_world, tmp_path):
+def test_hr_filters_retention_and_the_xlsx_has_the_same_figures(
+    browser_page, login_in_browser, assert_accessible, hr_user, retention_world, tmp_path
+):
     page = browser_page
     login_in_browser(page, hr_user.email)
     page.goto("/reports/retention/")
@@ -25,7 +26,7 @@ def test_hr_filters_retention_and_the_xlsx_has_the_same_figures(browser_page, lo
     page.get_by_role("button", name="Show").click()
     page.wait_for_load_state()
     assert "department=" in page.url
-    assert axe_serious_violations(page) == []
+    assert_accessible(page)
 
     shown = page.eval_on_selector_all(
         "#retention-table tbody tr",
@@ -58,27 +59,7 @@ def test_hr_filters_retention_and_the_xlsx_has_the_same_figures(browser_page, lo
     assert all(d in ("All departments", "Finance") for _, d, _, _ in from_file)
 
 
-def axe_serious_violations(page) -> list[dict]:
-    """Run axe-core like conftest.assert_accessible, but without injecting a <script> tag.
-
-    The shared fixture adds axe with page.add_script_tag, which the app's strict CSP blocks
-    (script-src 'self'); evaluating the source through the DevTools protocol is not subject to
-    the page's CSP, so the page under test keeps its real policy.
-    """
-    page.evaluate("source => { (0, eval)(source); }", AXE_PATH.read_text())
-    results = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-    )
-    assert len(results["passes"]) > 10, "axe-core ran its checks"
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def test_dashboard_has_no_serious_accessibility_violations(browser_page, login_in_browser, coordinator):
+def test_dashboard_has_no_serious_accessibility_violations(browser_page, login_in_browser, assert_accessible, coordinator):
     cycle = CycleFactory(starts_on=timezone.localdate() - timedelta(days=50))
     cycle.program.coordinators.add(coordinator)
     for _ in range(3):
@@ -92,4 +73,4 @@ def test_dashboard_has_no_serious_accessibility_violations(browser_page, login_i
     page.goto("/reports/dashboard/")
     page.wait_for_function("() => window.Chart && document.querySelector('#chart-funnel') && window.Chart.getChart('chart-funnel')")
     assert page.locator("h1").inner_text() == "Coordinator dashboard"
-    assert axe_serious_violations(page) == []
+    assert_accessible(page)
