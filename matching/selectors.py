@@ -108,20 +108,31 @@ def review_page(
     proposals = list(run.proposals.select_related("mentor__department", "mentee__department").order_by("pk"))
     live = [p for p in proposals if p.status != MatchProposal.Status.REJECTED]
     paired = {p.mentee_id for p in live}
-    reasons: dict[int, tuple[str, str]] = {}
+    reasons: dict[int, tuple[str, list]] = {}
     for u in run.unmatched:
         if u["mentee_id"] not in paired:
-            reasons[u["mentee_id"]] = (u["reason"], u.get("detail", ""))
+            reasons[u["mentee_id"]] = (u["reason"], u.get("taken", []))
     for p in proposals:
         if p.status == MatchProposal.Status.REJECTED and p.mentee_id not in paired:
-            reasons.setdefault(p.mentee_id, ("rejected", ""))
+            reasons.setdefault(p.mentee_id, ("rejected", []))
     known = {p.mentee_id: p.mentee for p in proposals}
     missing = [pk for pk in reasons if pk not in known]
     if missing:
         known.update({p.pk: p for p in Person.objects.filter(pk__in=missing).select_related("department")})
+    mentors = list(
+        Person.objects.filter(
+            enrollments__cycle_id=run.cycle_id,
+            enrollments__role=Enrollment.Role.MENTOR,
+            enrollments__status=Enrollment.Status.APPROVED,
+            separated_on__isnull=True,
+        ).order_by("last_name", "first_name", "pk")
+    )
+    names = {m.pk: m.full_name for m in mentors}
+    names.update({p.mentor_id: p.mentor.full_name for p in proposals})
+    names.update({pk: m.full_name for pk, m in known.items()})
     unmatched = [
-        UnmatchedRow(mentee=known[pk], reason=UNMATCHED_LABELS.get(r, r), detail="")
-        for pk, (r, _detail) in reasons.items()
+        UnmatchedRow(mentee=known[pk], reason=UNMATCHED_LABELS.get(r, r), detail=_taken_text(taken, names))
+        for pk, (r, taken) in reasons.items()
         if pk in known
     ]
     departments = sorted(
@@ -158,14 +169,6 @@ def review_page(
         rows = []
     elif show == "pairs":
         unmatched = []
-    mentors = list(
-        Person.objects.filter(
-            enrollments__cycle_id=run.cycle_id,
-            enrollments__role=Enrollment.Role.MENTOR,
-            enrollments__status=Enrollment.Status.APPROVED,
-            separated_on__isnull=True,
-        ).order_by("last_name", "first_name", "pk")
-    )
     everyone = {p.mentee_id: p.mentee for p in live}
     everyone.update({pk: known[pk] for pk in reasons if pk in known})
     mentees = sorted(everyone.values(), key=lambda m: (m.last_name, m.first_name, m.pk))
@@ -190,6 +193,16 @@ def review_page(
         counts=counts,
         page_obj=page_obj,
     )
+
+
+def _taken_text(taken: list, names: dict[int, str]) -> str:
+    """The engine's 'best mentors went to others' in names (as it was when the run was made)."""
+    parts = []
+    for mentor_id, mentees in taken:
+        who = ", ".join(names.get(m, "another mentee") for m in mentees)
+        parts.append(f"{names.get(mentor_id, 'a mentor')} (taken by {who})" if who else
+                     f"{names.get(mentor_id, 'a mentor')} (had room, but this pair did not raise the total)")
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- cycle matching home

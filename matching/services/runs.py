@@ -163,7 +163,15 @@ def run_execute(*, run_id: int) -> MatchRun:
             for p in result.pairs
         )
         run.mentee_count, run.mentor_count = len(data.problem.mentees), len(data.problem.mentors)
-        run.unmatched = [{"mentee_id": u.mentee_id, "reason": u.reason, "detail": u.detail} for u in result.unmatched]
+        run.unmatched = [
+            {
+                "mentee_id": u.mentee_id,
+                "reason": u.reason,
+                "detail": u.detail,
+                "taken": [[mentor_id, list(mentees)] for mentor_id, mentees in u.taken],
+            }
+            for u in result.unmatched
+        ]
         run.timings = {
             "input_s": round(t1 - t0, 4),
             "engine_s": round(t2 - t1, 4),

@@ -35,6 +35,11 @@ def test_review_page_shows_each_pair_with_an_explanation_that_adds_up(client, wo
     assert "Skills for the mentee&#x27;s goals" in html and "How the score of" in html
     assert [u.mentee for u in page.unmatched] == [world.mentees[0]] or len(page.unmatched) == 1
     assert "The best mentors for this mentee went to others." in html
+    # ...and which mentors, taken by whom, in names.
+    left_out = page.unmatched[0].mentee
+    best = world.mentors[world.mentees.index(left_out) % 3]
+    taker = run.proposals.get(mentor=best).mentee
+    assert page.unmatched[0].detail.startswith(f"{best} (taken by {taker})")
 
 
 def test_review_page_sorts_and_filters_by_department_and_unmatched(client, world, run):
