@@ -98,7 +98,3 @@ class Delivery(models.Model):
     @property
     def is_nudge(self) -> bool:
         return self.kind in NUDGES
-
-    @classmethod
-    def content_type_for(cls, model: type[models.Model]) -> ContentType:
-        return ContentType.objects.get_for_model(model)

@@ -18,6 +18,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
@@ -59,9 +60,13 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     if not _take(delivery_id=delivery_id, now=now):
         return "not-mine"
     delivery = Delivery.objects.select_related("person", "user").get(pk=delivery_id)
-
-    obj = load_subject(delivery)
-    reason = still_due(delivery, obj, now=now)
+    try:
+        obj = load_subject(delivery)
+        reason = still_due(delivery, obj, now=now)
+    except Exception:
+        # Nothing was sent: give the row back so the retry (or the next sweep) can take it.
+        _finish(delivery=delivery, status=Delivery.Status.PENDING, error="error before sending")
+        raise
     if reason:
         _finish(delivery=delivery, status=Delivery.Status.SKIPPED, error=reason)
         return "skipped"
@@ -70,7 +75,9 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         time.sleep(settings.REMINDER_SEND_PAUSE_SECONDS)
     try:
         render_and_send(delivery, obj, now=now)
-    except (OSError, TimeoutError) as exc:  # SMTPException is an OSError: connection, refusal, timeout
+    except (OSError, TimeoutError, SoftTimeLimitExceeded) as exc:
+        # SMTPException is an OSError: connection lost, refused, timed out. A send cut off by the
+        # time limit may or may not have reached the relay: retried (the documented boundary).
         if delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
             _finish(delivery=delivery, status=Delivery.Status.FAILED, error=repr(exc))
             logger.error("Gave up on delivery %s after %s attempts: %r", delivery.pk, delivery.attempts, exc)

@@ -150,3 +150,22 @@ def test_two_workers_racing_for_one_delivery_mail_once(participants, event_in):
         t.join()
     assert sorted(results) == ["not-mine", "not-mine", "not-mine", "sent"]
     assert len(mail.outbox) == 1
+
+
+def test_a_database_error_before_sending_gives_the_row_back(pending, monkeypatch):
+    from django.db import OperationalError
+
+    from notifications import emails
+
+    real = emails.load_subject
+
+    def flaky(delivery):
+        monkeypatch.setattr(emails, "load_subject", real)
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(emails, "load_subject", flaky)
+    with pytest.raises(OperationalError):
+        delivery_send(delivery_id=pending[0].pk)
+    assert Delivery.objects.get(pk=pending[0].pk).status == Delivery.Status.PENDING
+    assert delivery_send(delivery_id=pending[0].pk) == "sent"
+    assert len(mail.outbox) == 1
