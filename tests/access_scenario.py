@@ -117,6 +117,18 @@ class Scenario:
     tables: list[str] = field(default_factory=list)
 
 
+def private_texts(s: Scenario) -> list[str]:
+    """Words only the pair (and, for some, program A's coordinator) may read: outsiders never see them."""
+    return [
+        s.held_meeting.private_notes,
+        s.note.text,
+        s.help_request.message,
+        s.agreement.expectations,
+        s.ban.reason,
+        s.flag.detail,
+    ]
+
+
 def build_scenario(media_root: Path) -> Scenario:
     now = timezone.now()
     coordinator, coordinator_b = CoordinatorFactory(email="coord.a@example.gov"), CoordinatorFactory(email="coord.b@example.gov")
@@ -171,7 +183,7 @@ def build_scenario(media_root: Path) -> Scenario:
     )
     flag = PairFlag.objects.create(mentorship=pair, reason=PairFlag.Reason.HELP, detail="Asked for help")
 
-    survey = OpenSurveyFactory(cycle=cycle, title="Midpoint check-in", anonymous=False)
+    survey = OpenSurveyFactory(cycle=cycle, title="Matrix pulse survey", anonymous=False)
     question = QuestionFactory(survey=survey, kind=QuestionKind.LIKERT, text="How is it going?")
     invitation = InvitationFactory(survey=survey, person=mentee, role="mentee", mentorship=pair)
     used_invitation = InvitationFactory(survey=survey, person=mentor, role="mentor", mentorship=pair)

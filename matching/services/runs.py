@@ -52,7 +52,10 @@ def match_ban_create(*, cycle: Cycle, mentor: Person, mentee: Person, reason: st
     if MatchBan.objects.filter(cycle=cycle, mentor=mentor, mentee=mentee).exists():
         raise ValidationError(f"{mentor} and {mentee} are already banned from being paired.")
     ban = MatchBan.objects.create(cycle=cycle, mentor=mentor, mentee=mentee, reason=reason, created_by=by)
-    audit_record(actor=by, action="matching.ban", target=cycle, summary=f"Banned {mentor} → {mentee}: {reason}")
+    # The reason stays out of the summary: the log page is read by the coordinators of every program.
+    audit_record(
+        actor=by, action="matching.ban", target=cycle, summary=f"Banned {mentor} → {mentee}", data={"reason": reason}
+    )
     return ban
 
 
