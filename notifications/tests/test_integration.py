@@ -8,6 +8,7 @@ use their own worker processes and their own redis-server on a free port.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from datetime import timedelta
 
@@ -175,6 +176,8 @@ def test_with_redis_stopped_a_page_still_schedules_the_event_and_mail_follows_wh
     cycle.program.coordinators.add(coordinator)
     client.force_login(coordinator)
 
+    if not shutil.which("redis-server"):
+        _missing("redis-server is not installed (apt-get install redis-server)")
     redis_server = RedisServer(tmp_path)
     redis_server.start()
     try:

@@ -106,3 +106,13 @@ def test_turning_nudges_off_after_a_reminder_was_claimed_stops_it(participants, 
     sweep()
     assert quiet.email not in [m.to[0] for m in mail.outbox]
     assert Delivery.objects.get(email=quiet.email, kind=Kind.EVENT_REMINDER_WEEK).status == Delivery.Status.SKIPPED
+
+
+def test_the_link_does_not_carry_the_address(participants):
+    import base64
+
+    person = participants[0]
+    token = unsubscribe_token(person)
+    payload = token.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert person.email.encode() not in decoded and person.email not in token
