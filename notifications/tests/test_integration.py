@@ -47,8 +47,22 @@ def redis_url() -> str:
         _missing("the integration tests need PostgreSQL (DATABASE_URL)")
     import redis
 
+    url = _per_xdist_worker(url)
     redis.Redis.from_url(url).flushdb()  # TEST_REDIS_URL names a database kept for tests
     return url
+
+
+def _per_xdist_worker(url: str) -> str:
+    """Under pytest -n, each xdist worker gets the Redis database below TEST_REDIS_URL's
+    (15 -> 14, 13, ...), so no worker consumes tasks queued against another's test database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{max(0, base - 1 - int(worker[2:]))}"))
 
 
 @pytest.fixture
