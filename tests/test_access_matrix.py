@@ -28,9 +28,10 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
-from django.urls import reverse
+from django.urls import include, path, reverse
 
 from profiles.models import DevelopmentGoal
 from tests.access_scenario import (
@@ -512,21 +513,42 @@ def test_access(world: Scenario, entry: Row) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_every_url_pattern_has_an_entry() -> None:
+def coverage_problems() -> list[str]:
+    """What keeps the matrix from covering the URL configuration, in words a developer can act on."""
     # A pattern shadowed by an earlier one with the same route (our page in place of allauth's)
     # is never reached, so it needs no row; the one that answers has it.
     patterns = [p for p in all_patterns() if not p.shadowed]
     keys = [p.key for p in patterns]
+    problems = []
     duplicated = sorted({key for key in keys if keys.count(key) > 1})
-    assert not duplicated, f"Two URL patterns share a name, so only one of them can be reversed and tried: {duplicated}"
+    if duplicated:
+        problems.append(f"Two URL patterns share a name, so only one of them can be reversed and tried: {duplicated}")
     listed = {entry.name for entry in ROWS}
     missing = [p.key for p in patterns if not p.route.startswith("admin/") and p.key not in listed]
-    assert not missing, (
-        "URL patterns with no entry in the access matrix; add each to ROWS in tests/test_access_matrix.py "
-        "with the outcome for every role (see docs/security.md): " + ", ".join(missing)
-    )
+    if missing:
+        problems.append(
+            "URL patterns with no entry in the access matrix; add each to ROWS in tests/test_access_matrix.py "
+            "with the outcome for every role (see docs/security.md): " + ", ".join(missing)
+        )
     stale = sorted(listed - set(keys))
-    assert not stale, f"Matrix rows for URLs that no longer exist: {stale}"
+    if stale:
+        problems.append(f"Matrix rows for URLs that no longer exist: {stale}")
+    return problems
+
+
+def test_every_url_pattern_has_an_entry() -> None:
+    problems = coverage_problems()
+    assert not problems, "\n".join(problems)
+
+
+# A URL configuration with one page more than the project's, to show the check above notices it.
+urlpatterns = [path("an-unlisted-page/", lambda request: None, name="an-unlisted-page"), path("", include(settings.ROOT_URLCONF))]
+
+
+def test_a_new_url_without_an_entry_fails_the_suite() -> None:
+    with override_settings(ROOT_URLCONF=__name__):
+        problems = coverage_problems()
+    assert len(problems) == 1 and "an-unlisted-page" in problems[0] and "add each to ROWS" in problems[0]
 
 
 def test_the_matrix_covers_every_admin_pattern() -> None:
