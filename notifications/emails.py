@@ -315,6 +315,12 @@ def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
             return "declined"
     if kind == Kind.EVENT_CHANGED and delivery.variant != str(obj.sequence):
         return "superseded by a later change"
+    if kind == Kind.RSVP_PROMOTED and (obj.status != RSVP.Status.GOING or obj.event.is_cancelled):
+        return "no longer going"
+    if kind == Kind.ENROLLMENT_DECISION and obj.status != delivery.variant:
+        return "decision changed since; the newer one is told"
+    if kind == Kind.MATCHED and obj.status != Mentorship.Status.ACTIVE:
+        return "pair ended"
     if kind in (Kind.APPLICATIONS_OPEN, Kind.APPLICATIONS_CLOSING):
         if not obj.accepts_applications(timezone.localdate(now)):
             return "applications closed"

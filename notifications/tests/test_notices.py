@@ -180,3 +180,27 @@ def test_an_ended_pair_is_not_matched_again(cycle):
 
     assert mentorship_created_notify(mentorship_id=pair.pk) == 0
     assert mail.outbox == []
+
+
+def test_a_decision_changed_before_its_mail_left_is_not_sent_stale(cycle, django_capture_on_commit_callbacks):
+    from notifications.services.notices import enrollment_decided_notify
+
+    enrollment = EnrollmentFactory(cycle=cycle, status=Enrollment.Status.WAITLISTED)
+    with patch_queue():
+        enrollment_decided_notify(enrollment_id=enrollment.pk)  # claimed; the worker is slow
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment_decided_notify(enrollment_id=enrollment.pk)
+    from notifications.services import sweep
+
+    sweep()
+    assert [m.subject for m in mail.outbox] == [f"{cycle.program.name}: you're in"]
+    waitlisted = Delivery.objects.get(kind=Kind.ENROLLMENT_DECISION, variant=Enrollment.Status.WAITLISTED)
+    assert waitlisted.status == Delivery.Status.SKIPPED
+
+
+def patch_queue():
+    """Claim without queuing, as when the broker is slow to deliver."""
+    from unittest import mock
+
+    return mock.patch("notifications.services.claims.deliveries_queue", return_value=0)
