@@ -140,3 +140,19 @@ def test_invitations_that_never_left_are_sent_by_a_later_sweep(cycle, participan
         sweep()
     assert [m.to for m in mail.outbox].count([participants[0].email]) == 1
     assert fresh.pk
+
+
+def test_the_coordinator_digest_names_surveys_with_low_response(cycle, participants, settings):
+    from profiles.tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory()
+    cycle.program.coordinators.add(coordinator)
+    survey = OpenSurveyFactory(cycle=cycle, title="Midpoint check-in")
+    for i, person in enumerate(participants):
+        invitation = _sent_invitation(survey, person, days_ago=5)
+        Invitation.objects.filter(pk=invitation.pk).update(used=(i == 0))
+    type(survey).objects.filter(pk=survey.pk).update(opened_at=timezone.now() - timedelta(days=5))
+    sweep()
+    (digest,) = [m for m in mail.outbox if m.to == [coordinator.email]]
+    assert "Low survey response: Midpoint check-in, 1 of 3 answered" in digest.body
+    assert "Midpoint check-in, 1 of 3 answered" in digest.alternatives[0][0]
