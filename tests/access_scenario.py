@@ -48,6 +48,8 @@ from programs.models import (
     PairFlag,
     Program,
 )
+from programs.services import help as help_services
+from programs.services import pairs as pair_services
 from programs.tests.factories import (
     CycleFactory,
     EnrollmentFactory,
@@ -94,6 +96,8 @@ class Scenario:
     event: Event
     enrollment: Enrollment
     help_request: HelpRequest
+    ended_pair: Mentorship
+    resolved_request: HelpRequest
     flag: PairFlag
     skill: Any
     category: Any
@@ -126,6 +130,8 @@ def private_texts(s: Scenario) -> list[str]:
         s.agreement.expectations,
         s.ban.reason,
         s.flag.detail,
+        s.ended_pair.end_reason,
+        s.resolved_request.resolution,
     ]
 
 
@@ -197,6 +203,16 @@ def build_scenario(media_root: Path) -> Scenario:
     proposal = run.proposals.order_by("pk").first()
     assert run.status == MatchRun.Status.DONE and proposal is not None, run.message
     choice = MenteeChoice.objects.create(cycle=cycle, mentee=mentee, mentor=mentor, rank=1)
+    # A pair that ended early, with a help request the coordinator resolved: what the coordinator
+    # typed about them is as private as the pair's own words.
+    ended_pair = MentorshipFactory(cycle=cycle, mentor=mentor_2, mentee=mentee_2, created_by=coordinator)
+    resolved_request = HelpRequest.objects.create(
+        mentorship=ended_pair, requested_by=mentee_2, kind=HelpRequest.Kind.REMATCH, message="Please rematch us."
+    )
+    help_services.help_request_resolve(
+        help_request=resolved_request, by=coordinator, resolution="Spoke to both about the missed meetings."
+    )
+    pair_services.mentorship_end(mentorship=ended_pair, by=coordinator, reason="Mentor moved to another agency.")
 
     parsed = read_roster(
         b"employee_id,first_name,last_name,email,department\nX100,Nia,New,nia.new@example.gov,Finance\n", "roster.csv"
@@ -222,13 +238,13 @@ def build_scenario(media_root: Path) -> Scenario:
     }
     scenario = Scenario(
         users=users, program=program, program_b=program_b, cycle=cycle, cycle_b=cycle_b, mentee=mentee,
-        mentor=mentor, other=other, pair=pair, agreement=agreement, meeting=meeting, other_meeting=other_meeting, held_meeting=held_meeting,
-        goal=goal, other_goal=other_goal, note=note, event=event, enrollment=enrollment, help_request=help_request,
-        flag=flag, skill=skill, category=category, survey=survey, question=question, template=template,
-        template_question=template_question, invitation=invitation, survey_token=invitation.token,
-        used_invitation=used_invitation, run=run, proposal=proposal, ban=ban, choice=choice,
-        roster_import=roster_import, export_file=export_file, account_invitation_token=account_token,
-        unsubscribe_token=unsubscribe_token(mentee),
+        mentor=mentor, other=other, pair=pair, agreement=agreement, meeting=meeting, other_meeting=other_meeting,
+        held_meeting=held_meeting, goal=goal, other_goal=other_goal, note=note, event=event, enrollment=enrollment,
+        help_request=help_request, ended_pair=ended_pair, resolved_request=resolved_request, flag=flag, skill=skill,
+        category=category, survey=survey, question=question, template=template, template_question=template_question,
+        invitation=invitation, survey_token=invitation.token, used_invitation=used_invitation, run=run,
+        proposal=proposal, ban=ban, choice=choice, roster_import=roster_import, export_file=export_file,
+        account_invitation_token=account_token, unsubscribe_token=unsubscribe_token(mentee),
     )
     for role, user in users.items():
         client = Client()

@@ -433,7 +433,10 @@ def leaked(s: Scenario, role: str, entry: Row, response: Any) -> list[str]:
     return [texts[name] for name in sorted(names) if texts[name] in page]
 
 
-PRIVATE_TEXT_NAMES = ("meeting notes", "progress note", "help request", "agreement", "ban reason", "flag detail")
+PRIVATE_TEXT_NAMES = (
+    "meeting notes", "progress note", "help request", "agreement", "ban reason", "flag detail", "end reason",
+    "help resolution",
+)
 
 
 def check_row(s: Scenario, entry: Row) -> list[str]:

@@ -34,7 +34,11 @@ def help_request_resolve(*, help_request: HelpRequest, by: Any, resolution: str)
         PairFlag.objects.filter(
             mentorship=help_request.mentorship_id, reason=FLAG_FOR_REQUEST[help_request.kind], resolved_at__isnull=True
         ).update(resolved_at=now, resolved_by=by, resolution=help_request.resolution)
-    audit_record(actor=by, action="help.resolve", target=help_request, summary=help_request.resolution)
+    # What was done stays in the entry's data: every program's coordinators read the log page's summaries.
+    audit_record(
+        actor=by, action="help.resolve", target=help_request, summary=help_request.get_kind_display(),
+        data={"resolution": help_request.resolution},
+    )
     return help_request
 
 
@@ -47,5 +51,7 @@ def pair_flag_resolve(*, flag: PairFlag, by: Any, resolution: str) -> PairFlag:
         raise ValidationError("This flag was already resolved.")
     flag.resolved_at, flag.resolved_by, flag.resolution = timezone.now(), by, resolution.strip()[:500]
     flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
-    audit_record(actor=by, action="flag.resolve", target=flag, summary=flag.resolution)
+    audit_record(
+        actor=by, action="flag.resolve", target=flag, summary=flag.get_reason_display(), data={"resolution": flag.resolution}
+    )
     return flag

@@ -111,7 +111,10 @@ def _close(*, mentorship: Mentorship, by: Any, status: str, reason: str, action:
     PairFlag.objects.filter(mentorship=mentorship, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=by, resolution=f"Pair {mentorship.get_status_display().lower()}."
     )
-    audit_record(actor=by, action=action, target=mentorship, summary=reason[:500])
+    # The reason goes in the entry's data, not the summary: every program's coordinators read the log page.
+    audit_record(
+        actor=by, action=action, target=mentorship, summary=mentorship.get_status_display(), data={"reason": reason[:500]}
+    )
     transaction.on_commit(lambda: signals.mentorship_ended.send(sender=Mentorship, mentorship=mentorship))
     return mentorship
 
