@@ -46,6 +46,7 @@ class QueryCounter:
 def build(n: int) -> None:
     from django.utils import timezone
 
+    from accounts.models import User
     from notifications.models import Delivery, Kind
     from notifications.services.claims import content_type_id
     from notifications.services.sweep import invitation_due
@@ -74,6 +75,8 @@ def build(n: int) -> None:
         matching_on=today + timedelta(days=25),
     )
     zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "Europe/Paris"]
+    # Everyone can sign in (applications are only announced to people with a login).
+    users = User.objects.bulk_create(User(email=f"p{i}@bench.example.gov", password="!") for i in range(n))
     people = Person.objects.bulk_create(
         Person(
             first_name=f"P{i}",
@@ -81,6 +84,7 @@ def build(n: int) -> None:
             email=f"p{i}@bench.example.gov",
             department=department,
             time_zone=zones[i % len(zones)],
+            user=users[i],
         )
         for i in range(n)
     )

@@ -89,8 +89,9 @@ def event_change_audience(event: Event, *, today: date) -> QuerySet[Person]:
 
 def application_audience(cycle: Cycle) -> QuerySet[Person]:
     """Employees who may apply to a cycle and have not: the department's, or everyone's for a
-    cross-agency program."""
-    people = Person.objects.employed().filter(anonymised_at__isnull=True)
+    cross-agency program. Only people who can sign in: the others reach the program through an
+    invitation from a coordinator, not through the application page."""
+    people = Person.objects.employed().filter(anonymised_at__isnull=True, user__is_active=True)
     program = cycle.program
     if program.scope != program.Scope.CROSS_AGENCY and program.department_id:
         people = people.filter(department_id=program.department_id)

@@ -250,3 +250,14 @@ def test_run_reminders_runs_the_sweep_in_process(silent_pair, capsys):
     call_command("run_reminders")
     assert "Reminder sweep at" in capsys.readouterr().out
     assert _to(Kind.MEETING_NUDGE_MENTOR) == [silent_pair.mentor.email]
+
+
+def test_people_who_cannot_sign_in_are_not_told_applications_are_open(department_cycle):
+    cycle, department = department_cycle
+    with_login = PersonFactory(department=department)
+    PersonFactory(department=department, user=None)
+    inactive = PersonFactory(department=department)
+    inactive.user.is_active = False
+    inactive.user.save()
+    sweep()
+    assert _to(Kind.APPLICATIONS_OPEN) == [with_login.email]
