@@ -1,6 +1,6 @@
 """One access matrix over every URL pattern of the project, tried as eight roles, by GET and POST.
 
-How to read a row: ``row("programs:mentorship-detail", pair, "L2424244")`` says: the URL named
+How to read a row: ``row("programs:mentorship-detail", pair, "L2422444")`` says: the URL named
 ``programs:mentorship-detail`` with the scenario's pair as ``pk`` gives, for the roles in
 ``access_scenario.ROLES`` order (anonymous, owner E, another participant O, partner M,
 coordinator of program A, coordinator of program B, HR analyst, Django staff):
@@ -10,10 +10,13 @@ coordinator of program A, coordinator of program B, HR analyst, Django staff):
     N = 302 to "no employee record" (a login without a Person on a page about "me")
     R = 302 elsewhere (a page that sends you on, e.g. to your own home)
     G = 410 (a used or invalid link, with a page that says why)   B = 400 (form errors)
+    U = 401 (allauth's page for a failed single sign-on)
 
-Every cell is tried by GET. Every cell whose GET is a denial (L A 3 4 N G, or 5 on a POST-only
-URL) is tried by POST too: the POST must be denied as well and leave every row of every table
-unchanged. POST-only URLs carry a second string, ``post=``, checked cell by cell.
+Every cell is tried by GET; a refused GET must write nothing, and a page answered with 200 must
+not show the pair's private words to someone outside the pair. Every cell whose GET is a denial
+(L A 3 4 N G, or 5 on a POST-only URL) is tried by POST too: the POST must be denied as well and
+leave every row of every table unchanged. POST-only URLs carry a second string, ``post=``,
+checked cell by cell.
 
 A URL pattern without a row fails ``test_every_url_pattern_has_an_entry``: add a row here (or,
 for the admin site, it is covered by the admin rule below). docs/security.md explains the rules.
@@ -130,6 +133,7 @@ COORDINATOR_OF_A = "L3332433"  # an object of program A: its coordinator only; B
 ANY_COORDINATOR = "L3332233"  # no program object in the URL: every coordinator
 
 ROWS: list[Row] = [
+    #                                           anon owner other partner coord coord_b hr staff
     # --- Project pages ----------------------------------------------------------------------
     row("home", None, "LRRRRRRN"),
     row("health", None, "22222222"),
