@@ -105,6 +105,8 @@ class Scenario:
     question: Question
     template: SurveyTemplate
     template_question: Question
+    shared_template: SurveyTemplate
+    shared_question: Question
     invitation: Invitation
     survey_token: str
     used_invitation: Invitation
@@ -196,6 +198,9 @@ def build_scenario(media_root: Path) -> Scenario:
     response_submit(invitation=used_invitation, answers={question.pk: AnswerValue(number=4)})
     template = SurveyTemplateFactory(name="Program A exit survey", program=program)
     template_question = QuestionFactory(template=template, survey=None, text="Would you do it again?")
+    # A template of the shared starter set: every coordinator uses it, none edits it.
+    shared_template = SurveyTemplateFactory(name="Shared pulse", program=None)
+    shared_question = QuestionFactory(template=shared_template, survey=None, text="How useful was this month?")
 
     ban = match_runs.match_ban_create(cycle=cycle, mentor=mentor_2, mentee=mentee, reason="Same team", by=coordinator)
     run = match_runs.run_start(cycle=cycle, by=coordinator)
@@ -242,6 +247,7 @@ def build_scenario(media_root: Path) -> Scenario:
         held_meeting=held_meeting, goal=goal, other_goal=other_goal, note=note, event=event, enrollment=enrollment,
         help_request=help_request, ended_pair=ended_pair, resolved_request=resolved_request, flag=flag, skill=skill,
         category=category, survey=survey, question=question, template=template, template_question=template_question,
+        shared_template=shared_template, shared_question=shared_question,
         invitation=invitation, survey_token=invitation.token, used_invitation=used_invitation, run=run,
         proposal=proposal, ban=ban, choice=choice, roster_import=roster_import, export_file=export_file,
         account_invitation_token=account_token, unsubscribe_token=unsubscribe_token(mentee),

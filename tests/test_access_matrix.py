@@ -254,6 +254,14 @@ ROWS: list[Row] = [
     row("surveys:template-create", None, ANY_COORDINATOR),
     row("surveys:template-detail", template, COORDINATOR_OF_A),
     row("surveys:template-edit", template, COORDINATOR_OF_A),
+    # The shared starter set: every coordinator reads and uses it; nobody edits it (404, as for an
+    # object that is not yours), and a POST that would add a question to it changes nothing.
+    row("surveys:template-detail", lambda s: {"pk": s.shared_template.pk}, ANY_COORDINATOR, label="shared",
+        post="L3334433", data={"kind": "text", "text": "Matrix question", "required": "on"}),
+    row("surveys:template-edit", lambda s: {"pk": s.shared_template.pk}, "L3334433", label="shared"),
+    row("surveys:question-edit", lambda s: {"pk": s.shared_question.pk}, "L3334433", label="shared"),
+    row("surveys:question-delete", lambda s: {"pk": s.shared_question.pk}, "L3335533", label="shared",
+        post="L3334433"),
     row("surveys:template-duplicate", template, "L3335533", post="L333R433"),
     row("surveys:survey-create", lambda s: {"template_pk": s.template.pk}, COORDINATOR_OF_A),
     row("surveys:question-edit", lambda s: {"pk": s.template_question.pk}, COORDINATOR_OF_A),
