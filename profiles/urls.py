@@ -5,6 +5,7 @@ from profiles import views
 app_name = "profiles"
 
 urlpatterns = [
+    path("invite/", views.invite, name="invite"),
     path("no-profile/", views.no_profile, name="no-profile"),
     # My own record
     path("me/", views.profile_edit, name="profile-edit"),

@@ -163,7 +163,7 @@ ROWS: list[Row] = [
     row("accounts/social/signup/", None, "RRRRRRRR", route="accounts/social/signup/"),
     row("accounts/social/connections/", None, "RRRRRRRR", route="accounts/social/connections/"),
     # --- accounts -----------------------------------------------------------------------------
-    row("accounts:invite", None, ANY_COORDINATOR),
+    row("profiles:invite", None, ANY_COORDINATOR),
     row("accounts:invitation-accept", lambda s: {"token": s.account_invitation_token}, "22222222", label="valid"),
     row("accounts:invitation-accept", lambda s: {"token": "not-a-real-token"}, "GGGGGGGG", label="bad"),
     # --- profiles -----------------------------------------------------------------------------

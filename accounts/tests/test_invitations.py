@@ -24,7 +24,7 @@ def newcomer(db):
 
 
 def _invite_people(client, *people):
-    return client.post(reverse("accounts:invite"), {"person": [p.pk for p in people]}, follow=True)
+    return client.post(reverse("profiles:invite"), {"person": [p.pk for p in people]}, follow=True)
 
 
 def _token_from_mail(message) -> str:
@@ -56,13 +56,13 @@ def test_coordinator_invites_a_roster_person_and_only_a_hash_is_stored(client, c
 @pytest.mark.parametrize("who", ["participant", "hr"])
 def test_participants_and_hr_cannot_invite(client, who, person, hr_analyst, newcomer):
     client.force_login(person.user if who == "participant" else hr_analyst)
-    assert client.post(reverse("accounts:invite"), {"person": [newcomer.pk]}).status_code == 403
-    assert client.get(reverse("accounts:invite")).status_code == 403
+    assert client.post(reverse("profiles:invite"), {"person": [newcomer.pk]}).status_code == 403
+    assert client.get(reverse("profiles:invite")).status_code == 403
     assert not Invitation.objects.exists()
 
 
 def test_anonymous_is_sent_to_sign_in(client, newcomer):
-    response = client.post(reverse("accounts:invite"), {"person": [newcomer.pk]})
+    response = client.post(reverse("profiles:invite"), {"person": [newcomer.pk]})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert not Invitation.objects.exists()
@@ -78,7 +78,7 @@ def test_people_who_already_have_a_login_are_not_invited(client, coordinator, pe
 def test_invite_by_email_accepts_roster_addresses_in_any_case(client, coordinator, newcomer, django_capture_on_commit_callbacks):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:invite"), {"emails": "PAT.NEWCOMER@example.gov\n"})
+        response = client.post(reverse("profiles:invite"), {"emails": "PAT.NEWCOMER@example.gov\n"})
     assert response.status_code == 302
     assert Invitation.objects.filter(email="pat.newcomer@example.gov").exists()
     assert len(mail.outbox) == 1
@@ -87,7 +87,7 @@ def test_invite_by_email_accepts_roster_addresses_in_any_case(client, coordinato
 def test_invite_by_email_refuses_addresses_off_the_roster_and_keeps_what_was_typed(client, coordinator, newcomer):
     client.force_login(coordinator)
     typed = "pat.newcomer@example.gov\nstranger@elsewhere.com"
-    response = client.post(reverse("accounts:invite"), {"emails": typed})
+    response = client.post(reverse("profiles:invite"), {"emails": typed})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Not on the staff roster, or already able to sign in: stranger@elsewhere.com." in html
@@ -97,7 +97,7 @@ def test_invite_by_email_refuses_addresses_off_the_roster_and_keeps_what_was_typ
 
 def test_invite_by_email_explains_a_malformed_address(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("accounts:invite"), {"emails": "not an address"})
+    response = client.post(reverse("profiles:invite"), {"emails": "not an address"})
     assert "Not an e-mail address: not an address." in response.content.decode()
 
 
