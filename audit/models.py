@@ -15,6 +15,9 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=64, db_index=True)  # e.g. "matching.publish"
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
+    # The program the action concerns, so a coordinator reads only their programs' entries.
+    # An id, not a foreign key: audit sits left of programs and must not depend on it.
+    program_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     summary = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

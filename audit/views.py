@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,12 +24,25 @@ def _may_read_log(user: Any) -> bool:
     return bool(user.is_superuser or getattr(user, "is_coordinator", False) or getattr(user, "is_hr_analyst", False))
 
 
+def _entries_for(user: Any):
+    """Superusers read everything; coordinators their programs' entries and the program-less ones
+    (roster, invitations, exports, removals); HR analysts only the program-less ones."""
+    entries = AuditEntry.objects.all()
+    if user.is_superuser:
+        return entries
+    program_ids: list[int] = []
+    if getattr(user, "is_coordinator", False):
+        # The reverse side of Program.coordinators; no import of programs needed.
+        program_ids = list(user.coordinated_programs.values_list("pk", flat=True))
+    return entries.filter(Q(program_id__isnull=True) | Q(program_id__in=program_ids))
+
+
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
     if not _may_read_log(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET)
-    entries = AuditEntry.objects.all()
+    entries = _entries_for(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data.get("action"):

@@ -44,3 +44,31 @@ def test_participants_and_anonymous_cannot_read_the_log(client):
     assert client.get(url).status_code == 403
     assert client.post(url).status_code in (403, 405)
     assert AuditEntry.objects.count() == 0
+
+
+def test_coordinators_read_only_their_programs_entries(client):
+    from programs.tests.factories import MentorshipFactory, ProgramFactory
+
+    mine, theirs = ProgramFactory(), ProgramFactory()
+    coordinator = CoordinatorFactory()
+    mine.coordinators.add(coordinator)
+    own_pair = MentorshipFactory(cycle__program=mine)
+    other_pair = MentorshipFactory(cycle__program=theirs)
+    audit_record(actor=None, action="mentorship.end", target=own_pair, summary="Ended our pair")
+    audit_record(actor=None, action="mentorship.end", target=other_pair, summary="Ended their pair")
+    audit_record(actor=None, action="roster.import", summary="Roster applied")
+    client.force_login(coordinator)
+    body = client.get(reverse("audit:log")).content.decode()
+    assert "Ended our pair" in body and "Roster applied" in body
+    assert "Ended their pair" not in body
+
+
+def test_the_program_of_an_entry_is_found_from_its_target():
+    from programs.tests.factories import CycleFactory, MentorshipFactory
+
+    cycle = CycleFactory()
+    pair = MentorshipFactory(cycle=cycle)
+    assert audit_record(actor=None, action="x", target=cycle.program).program_id == cycle.program_id
+    assert audit_record(actor=None, action="x", target=cycle).program_id == cycle.program_id
+    assert audit_record(actor=None, action="x", target=pair).program_id == cycle.program_id
+    assert audit_record(actor=None, action="x", target=pair.mentee).program_id is None
