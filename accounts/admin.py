@@ -6,6 +6,10 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils import timezone
 
 from accounts.models import Invitation, User
+from audit.services import audit_record
+
+# Changing any of these changes what a person may see, so each change is audited.
+ROLE_FLAGS = ("is_coordinator", "is_hr_analyst", "is_staff", "is_superuser", "is_active")
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -41,6 +45,14 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
         ("Roles", {"fields": ("is_coordinator", "is_hr_analyst")}),
     )
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:  # noqa: ANN001
+        """Save, and write every role change to the audit log in the same transaction."""
+        changed = [flag for flag in ROLE_FLAGS if flag in form.changed_data]
+        super().save_model(request, obj, form, change)
+        if changed:
+            summary = ", ".join(f"{flag.removeprefix('is_')}={'on' if getattr(obj, flag) else 'off'}" for flag in changed)
+            audit_record(actor=request.user, action="user.roles", target=obj, summary=f"{obj.email}: {summary}")
 
 
 @admin.register(Invitation)
