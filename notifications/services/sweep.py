@@ -57,11 +57,14 @@ def _claim_people(people, *, kind: str, obj, due: date, variant: str = "") -> in
 
 
 def event_invitations_claim(*, now: datetime) -> int:
-    """Everyone in an upcoming event's audience who has neither been invited nor answered.
-    Catches people approved after the event was scheduled, and invitations lost to an outage."""
+    """Everyone in the audience of an event starting within REMINDER_INVITATION_LEAD_DAYS who has
+    neither been invited nor answered. Covers people approved after the event was scheduled, the
+    milestone events a new cycle creates months ahead (invited when they come near, not all on
+    the day of approval), and invitations lost to an outage."""
     today = timezone.localdate(now)
     total = 0
-    for event in Event.objects.filter(cancelled_at__isnull=True, starts_at__gt=now):
+    horizon = now + timedelta(days=settings.REMINDER_INVITATION_LEAD_DAYS)
+    for event in Event.objects.filter(cancelled_at__isnull=True, starts_at__gt=now, starts_at__lte=horizon):
         total += _claim_people(
             selectors.event_invitees(event, today=today),
             kind=Kind.EVENT_INVITATION,

@@ -188,3 +188,13 @@ def test_text_parts_keep_apostrophes_and_the_html_part_escapes_markup(participan
     assert "O'Brien's <b>social</b> & lunch" in message.body
     html = message.alternatives[0][0]
     assert "&lt;b&gt;social&lt;/b&gt; &amp; lunch" in html and "<b>social</b>" not in html
+
+
+def test_the_sweep_invites_to_far_events_only_once_they_come_near(participants, cycle, settings):
+    settings.REMINDER_INVITATION_LEAD_DAYS = 42
+    final = EventFactory(cycle=cycle, title="Final celebration", starts_at=timezone.now() + timedelta(days=50))
+    sweep()
+    assert mail.outbox == []
+    backdate(final, starts_at=timezone.now() + timedelta(days=41))
+    sweep()
+    assert len(mail.outbox) == 3
