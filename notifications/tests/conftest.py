@@ -63,16 +63,18 @@ def _reset_broker_connections(app) -> None:
 
 
 @contextmanager
-def celery_broker(url: str) -> Iterator[object]:
-    """Make this test process publish to a real broker instead of running tasks in-process."""
+def celery_broker(url: str, queue: str | None = None) -> Iterator[object]:
+    """Make this test process publish to a real broker (and `queue`) instead of running tasks
+    in-process."""
     from mentorship.celery import app
 
-    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue)
     app.conf.task_always_eager = False
     app.conf.broker_url = url
+    app.conf.task_default_queue = queue or saved[2]
     _reset_broker_connections(app)
     try:
         yield app
     finally:
         _reset_broker_connections(app)
-        app.conf.task_always_eager, app.conf.broker_url = saved
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = saved

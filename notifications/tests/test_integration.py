@@ -7,9 +7,12 @@ use their own worker processes and their own redis-server on a free port.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -45,11 +48,7 @@ def redis_url() -> str:
         _missing(f"Redis at TEST_REDIS_URL={url} does not answer")
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         _missing("the integration tests need PostgreSQL (DATABASE_URL)")
-    import redis
-
-    url = _per_xdist_worker(url)
-    redis.Redis.from_url(url).flushdb()  # TEST_REDIS_URL names a database kept for tests
-    return url
+    return _per_xdist_worker(url)
 
 
 def _per_xdist_worker(url: str) -> str:
@@ -73,13 +72,20 @@ def mail_dir(tmp_path):
 
 
 @pytest.fixture
-def workers(transactional_db, tmp_path, mail_dir):
+def queue() -> str:
+    """A queue of this test's own: other test runs sharing the Redis database never see its tasks."""
+    return f"reminders-test-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def workers(transactional_db, tmp_path, mail_dir, queue):
     """Start workers with `workers.start(...)`; every one is stopped before the database is flushed."""
     started: list[Worker] = []
 
     class Workers:
-        def start(self, broker_url: str, name: str = "w", **kwargs) -> Worker:
-            worker = Worker(broker_url=broker_url, mail_dir=mail_dir, log_dir=tmp_path, name=name, **kwargs)
+        def start(self, broker_url: str, name: str = "w", env: dict | None = None, **kwargs) -> Worker:
+            env = {"CELERY_TASK_DEFAULT_QUEUE": queue, **(env or {})}
+            worker = Worker(broker_url=broker_url, mail_dir=mail_dir, log_dir=tmp_path, name=name, env=env, **kwargs)
             started.append(worker)
             worker.start()
             return worker
@@ -106,15 +112,19 @@ def _sent(kind: str | None = None) -> int:
     return (qs.filter(kind=kind) if kind else qs).count()
 
 
-def _queue_drained(url: str) -> bool:
+def _queue_drained(url: str, queue: str) -> bool:
+    """Nothing waiting in our queue and nothing of ours taken but unacknowledged."""
     import redis
 
     client = redis.Redis.from_url(url)
-    return client.llen("celery") == 0 and client.hlen("unacked") == 0
+    if client.llen(queue):
+        return False
+    # kombu keeps unacknowledged messages as [message, exchange, routing key] in one hash.
+    return not any(json.loads(raw)[2] == queue for raw in client.hvals("unacked"))
 
 
 def test_reminders_arrive_once_despite_duplicate_ticks_retries_and_two_workers(
-    redis_url, workers, mail_dir, cycle_people
+    redis_url, workers, mail_dir, cycle_people, queue
 ):
     cycle, people = cycle_people(8)
     event = EventFactory(cycle=cycle, starts_at=timezone.now() + timedelta(days=6))
@@ -124,14 +134,14 @@ def test_reminders_arrive_once_despite_duplicate_ticks_retries_and_two_workers(
 
     workers.start(redis_url, name="one")
     workers.start(redis_url, name="two")
-    with celery_broker(redis_url):
+    with celery_broker(redis_url, queue):
         for _ in range(3):  # beat ticking three times at once
             assert enqueue(tasks.sweep)
         wait_for(lambda: _sent(Kind.EVENT_REMINDER_WEEK) == 8, timeout=30, what="8 reminders sent")
         for pk in Delivery.objects.values_list("pk", flat=True):  # a retried task, twice over
             enqueue(tasks.deliver, pk)
             enqueue(tasks.deliver, pk)
-        wait_for(lambda: _queue_drained(redis_url), timeout=30, what="the queue to drain")
+        wait_for(lambda: _queue_drained(redis_url, queue), timeout=30, what="the queue to drain")
         time.sleep(0.5)
 
     counts = count_per_recipient(mail_dir, "In a week")
@@ -140,7 +150,7 @@ def test_reminders_arrive_once_despite_duplicate_ticks_retries_and_two_workers(
 
 
 def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_exactly_once(
-    redis_url, workers, mail_dir, cycle_people
+    redis_url, workers, mail_dir, cycle_people, queue
 ):
     cycle, people = cycle_people(30)
     worker = workers.start(
@@ -153,11 +163,17 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_exactly_once(
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         },
     )
-    with celery_broker(redis_url):
+    with celery_broker(redis_url, queue):
         event = EventFactory(cycle=cycle, starts_at=timezone.now() + timedelta(days=20))
         event_scheduled_notify(event_id=event.pk)  # claims 30 invitations and queues them
 
-        wait_for(lambda: _sent() >= 8, timeout=30, interval=0.02, what="a third of the batch")
+        # Kill while a send is in flight: the worker has taken a row and is pausing before SMTP.
+        wait_for(
+            lambda: _sent() >= 8 and Delivery.objects.filter(status=Delivery.Status.SENDING).exists(),
+            timeout=30,
+            interval=0.01,
+            what="a third of the batch, with a send in flight",
+        )
         worker.kill()
         sent_before = _sent()
         taken = list(Delivery.objects.filter(status=Delivery.Status.SENDING).values_list("pk", flat=True))
@@ -168,17 +184,24 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_exactly_once(
         while _sent() < 30 and time.monotonic() < deadline:
             enqueue(tasks.sweep)  # what beat does every few minutes
             time.sleep(2)
-        wait_for(lambda: _queue_drained(redis_url), timeout=30, what="the queue to drain")
+        wait_for(lambda: _queue_drained(redis_url, queue), timeout=30, what="the queue to drain")
 
     counts = count_per_recipient(mail_dir, "You're invited")
     assert counts == {person.email: 1 for person in people}, worker.log()[-2000:]
     assert _sent() == 30
     for pk in taken:  # the send the kill interrupted went out, once
         assert Delivery.objects.get(pk=pk).status == Delivery.Status.SENT
+    # Acknowledged late: the task the killed worker held was handed out again after the restart.
+    before, after = worker.log().split("===== start 2 =====")
+    received = set(re.findall(r"deliver\[([0-9a-f-]+)\] received", before))
+    finished = set(re.findall(r"deliver\[([0-9a-f-]+)\] succeeded", before))
+    interrupted = received - finished
+    assert interrupted, "the kill found no task in flight"
+    assert all(f"deliver[{task_id}] received" in after for task_id in interrupted)
 
 
 def test_with_redis_stopped_a_page_still_schedules_the_event_and_mail_follows_when_it_returns(
-    redis_url, workers, mail_dir, tmp_path, client, cycle_people
+    redis_url, workers, mail_dir, tmp_path, client, cycle_people, queue
 ):
     cycle, people = cycle_people(3)
     # An event scheduled long ago whose day-before reminder falls due during the outage.
@@ -196,7 +219,7 @@ def test_with_redis_stopped_a_page_still_schedules_the_event_and_mail_follows_wh
     redis_server.start()
     try:
         workers.start(redis_server.url, name="outage")
-        with celery_broker(redis_server.url):
+        with celery_broker(redis_server.url, queue):
             redis_server.stop()
 
             start = timezone.localtime() + timedelta(days=14)
