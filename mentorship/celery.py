@@ -36,6 +36,17 @@ def _beat_schedule() -> dict:
             "task": "notifications.tasks.purge",
             "schedule": crontab(hour=3, minute=17),
         },
+        # An unsubmitted draft of an anonymous survey is the one place its answers sit next to a
+        # person; once the survey has closed it can never be submitted, so it goes.
+        "survey-drafts-purge": {
+            "task": "surveys.tasks.purge_drafts",
+            "schedule": crontab(hour=3, minute=27),
+        },
+        # Mailed export files expire after REPORTS_EXPORT_KEEP_DAYS; their links stop working then.
+        "report-exports-purge": {
+            "task": "reports.tasks.purge_export_files",
+            "schedule": crontab(hour=3, minute=37),
+        },
     }
 
 

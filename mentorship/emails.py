@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 
 def render_templated(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}/subject.txt", context).split())
-    text = render_to_string(f"emails/{name}/body.txt", context)
+    subject = " ".join(render_to_string(f"emails/{name}/subject.txt", context, using="text").split())
+    text = render_to_string(f"emails/{name}/body.txt", context, using="text")
     html = render_to_string(f"emails/{name}/body.html", context)
     return subject, text, html
 

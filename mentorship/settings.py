@@ -102,6 +102,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mail parts (subject.txt, body.txt): rendered without HTML escaping, so
+        # "O'Brien" stays "O'Brien". Only mentorship/emails.py uses this engine.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------

@@ -24,3 +24,11 @@ def send_survey_invitations(self, survey_id: int) -> int:
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError, SMTPException, OSError), retry_backoff=True, max_retries=5)
 def send_survey_invitation(self, invitation_id: int) -> bool:
     return sending.invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def purge_drafts() -> int:
+    """Daily: drafts of closed surveys can never be submitted, so they are deleted."""
+    from surveys.services.answering import drafts_purge
+
+    return drafts_purge()

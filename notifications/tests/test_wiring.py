@@ -18,7 +18,12 @@ from profiles.tests.factories import PersonFactory
 def test_every_periodic_task_is_declared_in_the_beat_schedule_and_registered():
     app.loader.import_default_modules()
     schedule = app.conf.beat_schedule
-    assert {entry["task"] for entry in schedule.values()} == {"notifications.tasks.sweep", "notifications.tasks.purge"}
+    assert {entry["task"] for entry in schedule.values()} == {
+        "notifications.tasks.sweep",
+        "notifications.tasks.purge",
+        "surveys.tasks.purge_drafts",
+        "reports.tasks.purge_export_files",
+    }
     for entry in schedule.values():
         assert entry["task"] in app.tasks
 

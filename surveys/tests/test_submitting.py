@@ -140,3 +140,21 @@ def test_anonymous_survey_never_flags_a_pair(client):
     client.post(token_url(invitation), {score.field_name: "1", new.field_name: "1", "action": "submit"})
     assert Response.objects.count() == 1
     assert not PairFlag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_purge_task_deletes_drafts_of_closed_surveys_only():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.models import Draft
+    from surveys.tasks import purge_drafts
+    from surveys.tests.factories import InvitationFactory, OpenSurveyFactory
+
+    closed = OpenSurveyFactory(closes_on=timezone.localdate() - timedelta(days=1))
+    still_open = OpenSurveyFactory()
+    Draft.objects.create(invitation=InvitationFactory(survey=closed), data={"q1": "3"})
+    kept = Draft.objects.create(invitation=InvitationFactory(survey=still_open), data={"q1": "4"})
+    assert purge_drafts.delay().get() == 1
+    assert list(Draft.objects.values_list("pk", flat=True)) == [kept.pk]
