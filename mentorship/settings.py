@@ -156,7 +156,12 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 # The current session stays signed in; Django's session hash check signs out every other one.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# A department signs in from behind one NAT or proxy, so per-IP limits must allow a whole
+# office arriving at 9:00; per-account limits stay tight (django-axes locks the account too).
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("LOGIN_RATE_LIMIT", default="600/m/ip"),
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="60/m/ip,5/5m/key"),
+}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Staff come from coordinators and the HR roster, so open sign-up is off unless a deployment
 # deliberately turns it on. Invitations work either way.

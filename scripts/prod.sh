@@ -67,7 +67,7 @@ cat <<TXT
 TXT
 .venv/bin/gunicorn mentorship.wsgi:application \
   --bind "127.0.0.1:$PORT" --certfile "$STATE/cert.pem" --keyfile "$STATE/key.pem" \
-  --workers "${WEB_CONCURRENCY:-4}" --threads "${WEB_THREADS:-2}" --timeout 60 \
+  --workers "${WEB_CONCURRENCY:-4}" --threads "${WEB_THREADS:-2}" --timeout 60 --keep-alive 30 \
   --forwarded-allow-ips 127.0.0.1 &
 pids+=($!)
 wait "${pids[-1]}"

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 .venv/bin/python -m pip install --quiet -r requirements-bench.txt
 
-export DEBUG=1  # only so these scripts may read settings without the production SECRET_KEY
+# The same SECRET_KEY as the stack: survey links are derived from it.
+export SECRET_KEY="$(cat .prod/secret_key)" DEBUG=0 ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL="${PROD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mentorship_prod}"
 HOST="${HOST:-https://127.0.0.1:8443}"
 mkdir -p bench/out
@@ -14,5 +15,5 @@ mkdir -p bench/out
 export LOAD_RUN_ID="$(date +%s)"
 .venv/bin/locust -f bench/load/locustfile.py --headless --host "$HOST" \
   --users "${USERS:-50}" --spawn-rate "${SPAWN_RATE:-5}" --run-time "${DURATION:-5m}" \
-  --csv bench/out/load --only-summary 2>&1 | tee bench/out/load_summary.txt | tail -45
+  --csv bench/out/load --only-summary 2>&1 | tee bench/out/load_summary.txt | tail -45 || true
 .venv/bin/python bench/load/verify.py
