@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from programs.models import Event
+from surveys import starter
 from surveys.forms import AnswerValue
-from surveys.models import MIN_GROUP_SIZE, Answer, Invitation, QuestionKind, Response, Survey, SurveyTemplate
+from surveys.models import MIN_GROUP_SIZE, Answer, Invitation, Question, QuestionKind, Response, Survey, SurveyTemplate
 from surveys.services.answering import response_submit
 from surveys.services.building import survey_create_from_template
 from surveys.services.sending import survey_open
@@ -37,9 +38,10 @@ COMMENTS = (
 
 
 def build_surveys(*, rng: random.Random, roster: Roster, programs: ProgramsBuild, today: date) -> dict[str, int]:
+    # The starter set comes from a data migration, but a flushed database (a test run, a reset)
+    # has lost it; installing the missing templates is idempotent.
+    starter.install(SurveyTemplate, Question)
     templates = {t.key: t for t in SurveyTemplate.objects.filter(program__isnull=True, key__isnull=False)}
-    if not templates:  # the starter set is installed by a migration; nothing to copy without it
-        return {}
     coordinator = roster.users["coordinator"]
     past, running, upcoming = programs.past.cycle, programs.running.cycle, programs.upcoming.cycle
     demo_mentee = roster.demo["mentee"].person
