@@ -17,6 +17,12 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.gov")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):  # noqa: ANN001, ANN206
+        # set_password only changes the object; save it (factory_boy stops doing so implicitly).
+        if create and results:
+            instance.save()
+
 
 class CoordinatorFactory(UserFactory):
     is_coordinator = True

@@ -59,7 +59,7 @@ class CycleCreateForm(forms.Form):
     )
     allow_repeat_pairs = forms.BooleanField(label="Allow pairs from earlier cycles again", required=False)
     location = forms.CharField(label="Place of the milestone events", max_length=200, required=False)
-    video_url = forms.URLField(label="Video link of the milestone events", required=False)
+    video_url = forms.URLField(label="Video link of the milestone events", required=False, assume_scheme="https")
 
 
 class CycleEditForm(forms.Form):
@@ -96,7 +96,7 @@ class EventForm(forms.Form):
     starts_at = forms.DateTimeField(label="Starts", widget=DATETIME, input_formats=DATETIME_FORMATS)
     ends_at = forms.DateTimeField(label="Ends", widget=DATETIME, input_formats=DATETIME_FORMATS)
     location = forms.CharField(label="Place", max_length=200, required=False)
-    video_url = forms.URLField(label="Video link", required=False)
+    video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
     capacity = forms.IntegerField(min_value=1, required=False, help_text="Leave empty for no limit.")
     open_to_alumni = forms.BooleanField(label="Open to alumni of earlier cycles", required=False)
     guests_per_person = forms.IntegerField(
