@@ -5,11 +5,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
 export DEBUG="${DEBUG:-1}"
-# A local .env (ignored by git) so that plain `.venv/bin/python manage.py ...` works afterwards
-# on the same development defaults. Production never has this file; it sets real variables.
-if [ ! -f .env ]; then
-  printf '# Local development settings written by `make run`; not used in production.\nDEBUG=1\n' > .env
-fi
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 
@@ -19,6 +14,11 @@ if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
   exit 1
 fi
 
+# A local .env (ignored by git) so that plain `.venv/bin/python manage.py ...` works afterwards
+# on the same development defaults. Production never has this file; it sets real variables.
+if [ ! -f .env ]; then
+  printf '# Local development settings written by `make run`; not used in production.\nDEBUG=1\n' > .env
+fi
 ensure_venv requirements.txt
 ensure_assets
 
