@@ -45,7 +45,7 @@ def meeting_schedule(
 ) -> Meeting:
     _require_mentor(mentorship, by)
     if scheduled_at <= timezone.now():
-        raise ValidationError("Choose a date and time in the future.")
+        raise ValidationError({"scheduled_at": "Choose a date and time in the future."})
     _check_length(duration_minutes)
     _check_format(meeting_format)
     return Meeting.objects.create(

@@ -234,6 +234,14 @@ def test_bad_meeting_input_is_a_clear_message_and_saves_nothing(client, pair, da
     assert not Meeting.objects.filter(status=Meeting.Status.SCHEDULED).exists()
 
 
+def test_a_past_meeting_time_is_reported_next_to_the_date_field(client, pair):
+    client.force_login(pair.mentor.user)
+    data = {"scheduled_at": "2020-01-01T10:00", "meeting_format": "video", "duration_minutes": 60}
+    form = client.post(url("meeting-schedule", pair), data).context["form"]
+    assert form.errors["scheduled_at"] == ["Choose a date and time in the future."]
+    assert not form.non_field_errors()
+
+
 def test_mentor_logs_a_meeting_as_held_with_goals_and_notes(client, pair):
     goal = DevelopmentGoalFactory(person=pair.mentee)
     meeting = MeetingFactory(mentorship=pair, status=Meeting.Status.SCHEDULED, scheduled_at=timezone.now() - timedelta(hours=2))

@@ -353,7 +353,7 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meetings.meeting_schedule(mentorship=mentorship, by=person, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("scheduled_at" if "future" in " ".join(exc.messages) else None, exc)
+            form.add_error(None, exc)  # errors keyed by field land next to that field
         else:
             messages.success(request, "Meeting scheduled.")
             return redirect(mentorship.get_absolute_url() + "#meetings")
