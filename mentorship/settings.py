@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "privacy",
+    "homes",  # the role homes gather figures from every app above
     "demo",  # demo data only: depends on every app, nothing depends on it
 ]
 

@@ -5,6 +5,8 @@ from mentorship import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/switch/", views.home_switch, name="home-switch"),
+    path("today/", include("homes.urls")),
     path("health/", views.health, name="health"),
     # Login addresses come from the HR roster: letting people add or switch addresses here would
     # let someone claim a colleague's address. This route shadows allauth's e-mail page.

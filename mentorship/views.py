@@ -7,22 +7,31 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_coordinator, is_hr_analyst
+from accounts.roles import HOME_SESSION_KEY, available_homes, home_role
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to the page where their daily work starts."""
-    user = request.user
-    if hasattr(user, "person"):
-        return redirect("programs:participant-home")
-    if is_coordinator(user):
-        return redirect("programs:coordinator-home")
-    if is_hr_analyst(user):
-        return redirect("reports:index")
+    """Send each person to the page where their daily work starts (see accounts.roles.HOMES)."""
+    role = home_role(request)
+    for home_key, _label, url_name in available_homes(request.user):
+        if home_key == role:
+            return redirect(url_name)
     return redirect("profiles:no-profile")
+
+
+@login_required
+@require_POST
+def home_switch(request: HttpRequest) -> HttpResponse:
+    """Someone with several roles chooses which home the brand link and sign-in open."""
+    homes = {key: url_name for key, _label, url_name in available_homes(request.user)}
+    role = request.POST.get("role", "")
+    if role not in homes:
+        return redirect("home")
+    request.session[HOME_SESSION_KEY] = role
+    return redirect(homes[role])
 
 
 @login_required

@@ -137,6 +137,8 @@ ROWS: list[Row] = [
     #                                           anon owner other partner coord coord_b hr staff
     # --- Project pages ----------------------------------------------------------------------
     row("home", None, "LRRRRRRN"),
+    row("home-switch", None, "L5555555", post="LRRRRRRR"),
+    row("homes:coordinator", None, ANY_COORDINATOR),
     row("health", None, "22222222"),
     # --- allauth ------------------------------------------------------------------------------
     row("account_login", None, "2RRRRRRR"),

@@ -136,6 +136,12 @@ class HomeData:
     open_cycles: list[Cycle]
     todos: list[Todo] = field(default_factory=list)
 
+    @property
+    def only_mentors(self) -> bool:
+        """Takes part only as a mentor: a goal of their own is welcome but nothing to nag about."""
+        roles = {str(e.role) for e in self.enrollments} | {str(m.my_role) for m in self.mentorships}
+        return roles == {str(Enrollment.Role.MENTOR)}
+
 
 def mentorships_with_meetings(qs: QuerySet[Mentorship], *, now: datetime) -> QuerySet[Mentorship]:
     held = Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
@@ -197,7 +203,7 @@ def _todos(data: HomeData, *, now: datetime) -> list[Todo]:
             todos.append(Todo(f"You and {m.other} have no agreement yet.", m.get_absolute_url() + "#agreement", "Write it"))
         elif (agreement.mentor_agreed_at if m.my_role == "mentor" else agreement.mentee_agreed_at) is None:
             todos.append(Todo(f"Confirm your agreement with {m.other}.", m.get_absolute_url() + "#agreement", "Review"))
-    if not any(goal.status == GoalStatus.ACTIVE for goal in data.goals):
+    if not data.only_mentors and not any(goal.status == GoalStatus.ACTIVE for goal in data.goals):
         try:
             todos.append(Todo("Your development plan has no active goals.", reverse("profiles:idp"), "Add a goal"))
         except NoReverseMatch:  # the IDP pages are not installed in this build

@@ -77,7 +77,7 @@ def test_what_to_do_next_lists_each_kind_of_task(client):
     me = PersonFactory()
     OpenCycleFactory(name="Autumn")
     running = CycleFactory()
-    pair = MentorshipFactory(cycle=running, mentor=me, started_on=timezone.localdate() - timedelta(days=60))
+    pair = MentorshipFactory(cycle=running, mentee=me, started_on=timezone.localdate() - timedelta(days=60))
     MeetingFactory(mentorship=pair, scheduled_at=timezone.now() - timedelta(days=40))
     EventFactory(cycle=running, title="Midpoint keynote")
 
