@@ -6,7 +6,13 @@ from django.urls import reverse
 from profiles.tests.factories import CoordinatorFactory, HRAnalystFactory, PersonFactory
 from programs.models import Enrollment, HelpRequest, PairFlag
 from programs.selectors.coordinator import ApplicationFilters, cycle_applications, open_flags, open_help_requests
-from programs.tests.factories import CycleFactory, EnrollmentFactory, MentorshipFactory, OpenCycleFactory, ProgramFactory
+from programs.tests.factories import (
+    CycleFactory,
+    EnrollmentFactory,
+    MentorshipFactory,
+    OpenCycleFactory,
+    ProgramFactory,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = reverse("homes:coordinator")
