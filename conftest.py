@@ -138,6 +138,26 @@ def browser_login(page, email: str, password: str = "correct-horse-battery") -> 
     page.wait_for_load_state()
 
 
+def nav_to(page, menu: str, link: str) -> None:
+    """Follow a link of the main navigation as a person would: open its menu, then click it."""
+    nav = page.get_by_role("navigation", name="Main")
+    toggler = nav.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        nav.locator("#main-nav.show:not(.collapsing)").wait_for()
+    nav.get_by_role("button", name=menu, exact=True).click()
+    nav.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_load_state()
+
+
+def sign_out(page) -> None:
+    """Sign out through the account menu."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.locator(".account-toggle").click()
+    nav.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def login_in_browser():
     return browser_login

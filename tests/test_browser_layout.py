@@ -68,9 +68,28 @@ def _overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
+WIDEST = """() => {
+  const width = document.documentElement.clientWidth;
+  const culprits = [];
+  for (const el of document.querySelectorAll('main *, header *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= width + 1) continue;
+    let scrolls = false;  // inside a box that scrolls sideways on its own: not the page's problem
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) { scrolls = true; break; }
+    }
+    if (scrolls) continue;
+    if ([...el.children].some(c => c.getBoundingClientRect().right > width + 1)) continue;
+    culprits.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent || '').trim().slice(0, 40)}"`);
+  }
+  return culprits.slice(0, 4);
+}"""
+
+
 def _sign_out_reachable(page, width: int) -> bool:
     if width < COLLAPSED_BELOW:
         page.locator(".navbar-toggler").click()
+        page.locator("#main-nav.show:not(.collapsing)").wait_for()
     page.locator(".account-toggle").click()
     button = page.get_by_role("button", name="Sign out")
     button.wait_for(state="visible")
@@ -94,7 +113,7 @@ def test_every_main_page_fits_and_passes_axe_at_every_width(chromium_browser, li
                         problems.append(f"{where}: status {response and response.status}")
                         continue
                     if (extra := _overflow(page)) > 0:
-                        problems.append(f"{where}: {extra}px wider than the screen")
+                        problems.append(f"{where}: {extra}px wider than the screen, past it: {page.evaluate(WIDEST)}")
                     if width in AXE_WIDTHS and (violations := axe_violations(page)):
                         problems.append(f"{where}: axe {[(v['id'], v['nodes']) for v in violations]}")
                     if page.csp_errors:

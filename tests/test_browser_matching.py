@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from conftest import nav_to, sign_out
 from matching.models import MatchProposal, MatchRun
 from matching.tests.world import build_world
 from programs.models import Mentorship
@@ -20,7 +21,7 @@ def test_coordinator_runs_reviews_locks_reruns_and_publishes_then_a_mentee_sees_
     cycle = world.cycle
 
     login_in_browser(page, world.coordinator.email)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Matching").click()
+    nav_to(page, "Coordinate", "Matching")
     page.get_by_role("link", name=str(cycle)).click()
     assert page.get_by_role("heading", level=1).inner_text().startswith(f"Matching for {cycle.name}")
     assert_accessible(page)
@@ -54,7 +55,7 @@ def test_coordinator_runs_reviews_locks_reruns_and_publishes_then_a_mentee_sees_
     page.wait_for_url(re.compile(rf"/matching/runs/{second.pk}/$"))
     assert page.get_by_text("Published on").is_visible()
     assert Mentorship.objects.filter(cycle=cycle).count() == second.proposals.count() == 15
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The mentee of the locked pair signs in and finds their mentor on their pair page.
     pair = Mentorship.objects.get(cycle=cycle, mentee=to_lock.mentee)
@@ -87,7 +88,7 @@ def test_a_mentee_ranks_suggested_mentors_and_a_mentor_declines(browser_page, lo
     mentee, best = world.mentees[1], world.mentors[1]
 
     login_in_browser(page, mentee.email)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Choose your mentor").click()
+    nav_to(page, "Take part", "Choose your mentor")
     assert page.get_by_role("heading", level=1).inner_text() == "Choose your mentor"
     assert page.get_by_role("heading", name=str(best)).is_visible()
     assert_accessible(page)
@@ -95,10 +96,10 @@ def test_a_mentee_ranks_suggested_mentors_and_a_mentor_declines(browser_page, lo
     page.get_by_role("button", name="Save my ranking").click()
     assert page.get_by_role("status").get_by_text("Your ranking is saved.").is_visible()
     assert MenteeChoice.objects.get(mentee=mentee).mentor == best
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     login_in_browser(page, best.email)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentee requests").click()
+    nav_to(page, "Take part", "Mentee requests")
     assert_accessible(page)
     page.get_by_label(f"Note to {mentee.first_name} (optional)").fill("I am away most of the cycle.")
     page.get_by_role("button", name=re.compile(r"^Decline")).click()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from conftest import nav_to
 from profiles.tests.factories import CoordinatorFactory, DevelopmentGoalFactory, PersonFactory, PersonSkillFactory
 from programs.models import Cycle, Enrollment, HelpRequest, Mentorship
 from programs.tests.factories import EnrollmentFactory, ProgramFactory, RSVPFactory
@@ -22,7 +23,7 @@ def test_coordinator_creates_a_cycle_approves_applicants_and_pairs_them(
     program.coordinators.add(coordinator)
 
     login_in_browser(page, "cora@example.gov")
-    page.get_by_role("link", name="Coordinate").click()
+    nav_to(page, "Coordinate", "Programs and cycles")
     assert page.get_by_role("heading", level=1).inner_text() == "Coordinate"
     assert_accessible(page)
 
