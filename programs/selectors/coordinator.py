@@ -119,11 +119,26 @@ def cycle_detail(*, cycle: Cycle) -> dict[str, Any]:
     return {
         "cycle": cycle,
         "funnel": cycle_funnel(cycle=cycle),
-        "pairs": list(cycle_pairs(cycle=cycle)),
+        "pair_counts": _pair_counts(cycle),
+        "pairs": list(cycle_pairs(cycle=cycle).filter(at_risk=True, status=Mentorship.Status.ACTIVE)[:OVERVIEW_ROWS]),
+        "help_count": HelpRequest.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True).count(),
+        "flag_count": PairFlag.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True).count(),
         "events": list(events_with_rsvp_counts(cycle.events.all()).order_by("starts_at")),
-        "help_requests": list(open_help_requests(cycle=cycle)),
-        "flags": list(open_flags(cycle=cycle)),
+        "overview_rows": OVERVIEW_ROWS,
+        "help_requests": list(open_help_requests(cycle=cycle)[:OVERVIEW_ROWS]),
+        "flags": list(open_flags(cycle=cycle)[:OVERVIEW_ROWS]),
     }
+
+
+# The overview shows the first few of each long list; the full lists have pages of their own.
+OVERVIEW_ROWS = 10
+
+
+def _pair_counts(cycle: Cycle) -> dict[str, int]:
+    counts = dict(
+        Mentorship.objects.filter(cycle=cycle).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return {"total": sum(counts.values()), **{status: counts.get(status, 0) for status in Mentorship.Status.values}}
 
 
 @dataclass(frozen=True)

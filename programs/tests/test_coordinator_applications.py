@@ -106,3 +106,30 @@ def test_goals_capacity_and_skills_show_inline_without_n_plus_1(client, world, d
     assert len(mentors) == 22
     assert all(m.effective_capacity == 2 and m.active_mentees == 1 and len(m.person.skill_list) == 2 for m in mentors)
     assert "Capacity 2; 1 active now" in response.content.decode()
+
+
+def test_long_lists_have_pages_that_keep_the_filter_and_the_decision_form_comes_first(client, world):
+    from common.listing import PER_PAGE
+
+    EnrollmentFactory.create_batch(PER_PAGE + 3, cycle=world.cycle, role="mentee", status="pending")
+    EnrollmentFactory(cycle=world.cycle, role="mentor", status="pending")
+    response = client.get(_url(world, "?role=mentee&status=pending"))
+    assert len(response.context["enrollments"]) == PER_PAGE
+    body = response.content.decode()
+    assert "role=mentee&amp;status=pending&amp;page=2" in body
+    assert f"{PER_PAGE + 3} applications matching the filter, page 1 of 2" in body
+    assert body.index("Decide on the ticked applications") < body.index('id="applications-table"')
+    second = client.get(_url(world, "?role=mentee&status=pending&page=2"))
+    assert len(second.context["enrollments"]) == 3
+
+
+def test_deciding_on_page_two_returns_to_page_two(client, world):
+    from common.listing import PER_PAGE
+
+    EnrollmentFactory.create_batch(PER_PAGE + 2, cycle=world.cycle, status="pending")
+    url = _url(world, "?page=2")
+    on_page_two = client.get(url).context["enrollments"]
+    response = client.post(url, {"enrollments": [on_page_two[0].pk], "action": "approved", "note": ""})
+    assert response["Location"].endswith("?page=2")
+    on_page_two[0].refresh_from_db()
+    assert on_page_two[0].status == "approved"

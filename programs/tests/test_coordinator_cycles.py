@@ -105,14 +105,18 @@ def test_cycle_detail_runs_the_same_queries_for_3_or_30_pairs(client, world, dja
     url = reverse("programs:cycle-detail", args=[world.cycle.pk])
     client.get(url)  # warm the per-process caches (content types, session) so both counts compare like with like
     _populate(world.cycle, 3)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         response = client.get(url)
     assert len(response.context["pairs"]) == 3
     _populate(world.cycle, 27)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
-    assert len(response.context["pairs"]) == 30 and len(response.context["help_requests"]) == 30
+    # The overview shows the first ten pairs at risk and help requests, and links to the full lists.
+    assert len(response.context["pairs"]) == 10 and len(response.context["help_requests"]) == 10
+    assert response.context["pair_counts"]["total"] == 30 and response.context["help_count"] == 30
+    body = response.content.decode()
+    assert "All 30 pairs" in body and "All 30 help requests and 30 flags" in body
 
 
 def test_cycle_detail_counts_the_funnel_meetings_and_replies(client, world):
@@ -126,9 +130,10 @@ def test_cycle_detail_counts_the_funnel_meetings_and_replies(client, world):
     event = EventFactory(cycle=cycle, capacity=10)
     RSVPFactory(event=event, guests=1)
     RSVPFactory(event=event, status=RSVP.Status.WAITLIST)
-    response = client.get(reverse("programs:cycle-detail", args=[cycle.pk]))
-    [row] = response.context["pairs"]
+    [row] = client.get(reverse("programs:cycle-pairs", args=[cycle.pk])).context["pairs"]
     assert row.meeting_count == 1  # only held meetings count
+    response = client.get(reverse("programs:cycle-detail", args=[cycle.pk]))
+    assert response.context["pair_counts"]["active"] == 1 and response.context["pairs"] == []  # none at risk
     rows = {label: (counts, total) for label, counts, total in response.context["funnel"].rows}
     assert rows["Mentor"][0]["pending"] == 1 and rows["Mentee"][1] == 2
     [listed] = response.context["events"]

@@ -18,13 +18,18 @@
   cell.textContent = "";
   cell.appendChild(all);
   cell.appendChild(label);
+  var counter = document.getElementById("applications-selected");
   function sync() {
     var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+    if (counter) {
+      counter.textContent = ticked === 0 ? "None selected yet." : ticked + " selected.";
+    }
     all.checked = ticked === boxes.length;
     all.indeterminate = ticked > 0 && ticked < boxes.length;
   }
   all.addEventListener("change", function () {
     boxes.forEach(function (b) { b.checked = all.checked; });
+    sync();
   });
   boxes.forEach(function (b) { b.addEventListener("change", sync); });
   sync();

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.roles import coordinator_required
+from common.listing import listing
 from programs.forms.coordinator import ApplicationFilterForm, DecisionForm
 from programs.models import Enrollment
 from programs.selectors import coordinator as selectors
@@ -39,7 +40,9 @@ def cycle_applications(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, f"{enrollment.person} was not changed: {why}.")
             return redirect(request.get_full_path())
         messages.error(request, "No decision was made: " + " ".join(decision_form.errors.get("enrollments", [])))
-    enrollments = list(selectors.cycle_applications(cycle=cycle, filters=filters))
+    applications = listing(
+        request, selectors.cycle_applications(cycle=cycle, filters=filters), keep=("role", "status", "q")
+    )
     ticked = {str(v) for v in request.POST.getlist("enrollments")}
     return render(
         request,
@@ -48,7 +51,8 @@ def cycle_applications(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "filter_form": filter_form,
             "decision_form": decision_form,
-            "enrollments": enrollments,
+            "listing": applications,
+            "enrollments": applications.items,
             "ticked": ticked,
         },
     )

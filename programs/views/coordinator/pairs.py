@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import coordinator_required
+from common.listing import Sort, listing
 from programs.forms.coordinator import PairCompleteForm, PairCreateForm, PairEndForm, add_service_errors
 from programs.models import Mentorship
 from programs.selectors import coordinator as selectors
@@ -29,8 +31,45 @@ def cycle_pairs(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Paired {pair.mentor} with {pair.mentee}. Both are told.")
             return redirect(reverse("programs:cycle-pairs", args=[cycle.pk]))
-    context = {"cycle": cycle, "form": form, "pairs": list(selectors.cycle_pairs(cycle=cycle))}
+    pairs = listing(
+        request,
+        _filtered_pairs(request, selectors.cycle_pairs(cycle=cycle)),
+        sorts=PAIR_SORTS,
+        search_fields=PAIR_SEARCH,
+        keep=("status", "at_risk"),
+    )
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "listing": pairs,
+        "pairs": pairs.items,
+        "statuses": Mentorship.Status.choices,
+        "status": request.GET.get("status", ""),
+        "at_risk_only": request.GET.get("at_risk") == "1",
+    }
     return render(request, "programs/coordinator/pairs.html", context)
+
+
+PAIR_SORTS = {
+    "status": Sort("Status, then mentor", ("status", "mentor__last_name", "mentee__last_name", "pk")),
+    "quiet": Sort("Fewest meetings first", ("meeting_count", "mentor__last_name", "pk")),
+    "last-meeting": Sort("Longest since a meeting", ("last_meeting", "mentor__last_name", "pk")),
+    "mentor": Sort("Mentor's name", ("mentor__last_name", "mentor__first_name", "pk")),
+    "mentee": Sort("Mentee's name", ("mentee__last_name", "mentee__first_name", "pk")),
+}
+PAIR_SEARCH = (
+    "mentor__first_name", "mentor__last_name", "mentor__email",
+    "mentee__first_name", "mentee__last_name", "mentee__email",
+)
+
+
+def _filtered_pairs(request: HttpRequest, pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    status = request.GET.get("status", "")
+    if status in Mentorship.Status.values:
+        pairs = pairs.filter(status=status)
+    if request.GET.get("at_risk") == "1":
+        pairs = pairs.filter(at_risk=True, status=Mentorship.Status.ACTIVE)
+    return pairs
 
 
 def _close_pair(request: HttpRequest, pk: int, *, ending: bool) -> HttpResponse:
