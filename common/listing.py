@@ -37,6 +37,7 @@ class Listing:
     sort: str
     sorts: Mapping[str, Sort]
     querystring: str  # the current filters, search and sort, without the page: for page links
+    page_param: str = "page"
 
     @property
     def total(self) -> int:
@@ -68,11 +69,13 @@ def listing(
     search_fields: Sequence[str] = (),
     keep: Sequence[str] = (),
     per_page: int = PER_PAGE,
+    page_param: str = "page",
 ) -> Listing:
     """Search, sort and paginate `items` from the request's query string.
 
     `keep` names the view's own filter parameters, so page links and the sort keep them too.
-    The first entry of `sorts` is the default.
+    The first entry of `sorts` is the default. A page with two lists gives the second its own
+    `page_param`, and keeps the first list's page in `keep`.
     """
     sorts = sorts or {}
     q = clean_search(request.GET.get("q")) if search_fields else ""
@@ -84,10 +87,10 @@ def listing(
             items = search(items, q, search_fields).distinct()
         if sort:
             items = items.order_by(*sorts[sort].order_by)
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    page = Paginator(items, per_page).get_page(request.GET.get(page_param))
     params = [(name, request.GET[name]) for name in keep if request.GET.get(name)]
     if q:
         params.append(("q", q))
     if sort and request.GET.get("sort") == sort:
         params.append(("sort", sort))
-    return Listing(page=page, q=q, sort=sort, sorts=sorts, querystring=urlencode(params))
+    return Listing(page=page, q=q, sort=sort, sorts=sorts, querystring=urlencode(params), page_param=page_param)

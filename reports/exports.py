@@ -93,6 +93,7 @@ class KnowledgeExport(ReportExport):
             min_level=self.options["min_level"],
             department_id=self.filters.department_id,
             program_id=self.filters.program_id,
+            status=self.options.get("status", ""),
         )
         for s in report.skills:
             yield (

@@ -13,6 +13,7 @@ from django.utils import timezone
 from profiles.models import Department, Proficiency
 from programs.models import Cycle
 from reports.roster_file import MAX_BYTES
+from reports.selectors.knowledge import SKILL_STATUSES
 from reports.selectors.scope import ReportFilters, add_months, programs_in_scope
 
 
@@ -86,7 +87,11 @@ class KnowledgeFilterForm(ReportFilterForm):
         required=False,
     )
 
-    field_order = ["horizon", "min_level", "department", "program"]
+    status = forms.ChoiceField(
+        label="Show", choices=[("", "Every skill at risk"), *SKILL_STATUSES.items()], required=False
+    )
+
+    field_order = ["horizon", "min_level", "department", "program", "status"]
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         if data is not None:
@@ -106,6 +111,7 @@ class KnowledgeFilterForm(ReportFilterForm):
             "horizon": add_months(today, months),
             "months": months,
             "min_level": self.cleaned_data.get("min_level") or Proficiency.PRACTITIONER,
+            "status": self.cleaned_data.get("status") or "",
         }
 
 

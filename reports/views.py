@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import coordinator_required, hr_required, is_hr_analyst, reports_required
+from common.listing import listing
 from programs.models import Cycle
 from programs.selectors.access import coordinated_programs
 from reports.exports import REPORTS
@@ -126,10 +127,17 @@ def knowledge(request: HttpRequest) -> HttpResponse:
             min_level=options["min_level"],
             department_id=filters.department_id,
             program_id=filters.program_id,
+            status=options["status"],
         )
-    return render(
-        request, "reports/knowledge.html", {"form": form, "report": report, "exports": _export_links(request, "knowledge")}
-    )
+    keep = [name for name in form.fields if name != "page"]
+    context = {
+        "form": form,
+        "report": report,
+        "exports": _export_links(request, "knowledge"),
+        "skills": listing(request, report.skills if report else [], keep=[*keep, "people_page"]),
+        "people": listing(request, report.people if report else [], keep=[*keep, "page"], page_param="people_page"),
+    }
+    return render(request, "reports/knowledge.html", context)
 
 
 @reports_required

@@ -30,6 +30,13 @@ class AtRiskHolder:
     level: int
 
 
+SKILL_STATUSES = {
+    "uncovered": "No one to carry it on",
+    "learners_only": "Only learners",
+    "covered": "Covered",
+}
+
+
 @dataclass
 class SkillAtRisk:
     skill_id: int
@@ -42,6 +49,17 @@ class SkillAtRisk:
     @property
     def unprotected(self) -> bool:
         return self.others == 0 and self.learners == 0
+
+    @property
+    def status(self) -> str:
+        """One of SKILL_STATUSES: nobody else holds it and nobody learns it, only learners, or covered."""
+        if self.unprotected:
+            return "uncovered"
+        return "learners_only" if self.others == 0 else "covered"
+
+    @property
+    def status_label(self) -> str:
+        return SKILL_STATUSES[self.status]
 
     @property
     def earliest(self) -> date:
@@ -58,14 +76,23 @@ class KnowledgeReport:
     min_level: int
     skills: list[SkillAtRisk]
     people: list[dict[str, Any]]
+    # Skills per status before any status filter: the report's headline figures.
+    counts: dict[str, int] = field(default_factory=dict)
+    status: str = ""
 
 
 def knowledge_at_risk(
-    *, horizon: date, min_level: int = 3, department_id: int | None = None, program_id: int | None = None
+    *,
+    horizon: date,
+    min_level: int = 3,
+    department_id: int | None = None,
+    program_id: int | None = None,
+    status: str = "",
 ) -> KnowledgeReport:
     """Four queries whatever the size of the organisation.
 
-    `department_id` narrows who is at risk; `program_id` counts only learners paired in that program.
+    `department_id` narrows who is at risk; `program_id` counts only learners paired in that program;
+    `status` (a key of SKILL_STATUSES) keeps only the skills in that state.
     """
     at_risk = Person.objects.employed().filter(retirement_eligible_on__lte=horizon)
     if department_id:
@@ -117,4 +144,9 @@ def knowledge_at_risk(
         key=lambda s: (not s.unprotected, s.others, s.learners, -len(s.holders), s.earliest, s.skill.lower()),
     )
     people_rows = sorted(people.values(), key=lambda p: (p["eligible_on"], p["name"]))
-    return KnowledgeReport(horizon=horizon, min_level=min_level, skills=ordered, people=people_rows)
+    counts = {key: sum(1 for s in ordered if s.status == key) for key in SKILL_STATUSES}
+    if status in SKILL_STATUSES:
+        ordered = [s for s in ordered if s.status == status]
+    return KnowledgeReport(
+        horizon=horizon, min_level=min_level, skills=ordered, people=people_rows, counts=counts, status=status
+    )

@@ -62,3 +62,34 @@ def test_expert_only_and_a_shorter_horizon(world):
     budgeting = next(s for s in short.skills if s.skill == "Budgeting")
     # Ray is eligible only in 2027, so within this horizon he is one of the "others".
     assert [h.name for h in budgeting.holders] == ["Rita One"] and budgeting.others == 2
+
+
+def test_headline_counts_and_the_status_filter(world):
+    report = knowledge_at_risk(horizon=HORIZON, min_level=3)
+    assert report.counts == {"uncovered": 1, "learners_only": 1, "covered": 1}
+    only = knowledge_at_risk(horizon=HORIZON, min_level=3, status="learners_only")
+    assert [s.skill for s in only.skills] == ["COBOL"] and only.counts == report.counts
+    assert len(knowledge_at_risk(horizon=HORIZON, min_level=3, status="no-such-state").skills) == 3
+
+
+def test_the_page_shows_headlines_filters_by_status_and_pages_long_lists(client, world):
+    from django.urls import reverse
+
+    from profiles.tests.factories import HRAnalystFactory
+
+    many = [SkillFactory(name=f"Legacy system {n:03}") for n in range(60)]
+    holder = PersonFactory(retirement_eligible_on=date(2026, 3, 1))
+    for skill in many:
+        PersonSkillFactory(person=holder, skill=skill, level=4)
+    client.force_login(HRAnalystFactory())
+    url = reverse("reports:knowledge")
+    response = client.get(url, {"status": "uncovered", "horizon": "24"})
+    assert response.status_code == 200
+    page = response.context["skills"]
+    assert page.total == 61 and len(page.items) == 50
+    assert all(s.status == "uncovered" for s in page.items)
+    body = response.content.decode()
+    assert "skills no one else holds or is learning" in body
+    assert "status=uncovered" in body and "page=2" in body
+    second = client.get(url, {"status": "uncovered", "horizon": "24", "page": "2"}).context["skills"]
+    assert len(second.items) == 11
