@@ -27,7 +27,7 @@ from reports.roster_file import RosterFileError, read_roster
 from reports.selectors.dashboard import cycle_dashboard, default_cycle
 from reports.selectors.knowledge import knowledge_at_risk
 from reports.selectors.outcomes import program_outcomes
-from reports.selectors.retention import MONTHS, retention_rows
+from reports.selectors.retention import MONTHS, headline_months, retention_chart, retention_headlines, retention_rows
 from reports.services import exports as export_services
 from reports.services.roster import (
     async_threshold as roster_async_threshold,
@@ -108,6 +108,8 @@ def retention(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "headlines": retention_headlines(rows, months=headline_months(rows)) if rows else [],
+            "chart": retention_chart(rows) if rows else None,
             "months": MONTHS,
             "exports": _export_links(request, "retention"),
             "people_exports": _export_links(request, "retention-people") if is_hr_analyst(request.user) else None,

@@ -157,3 +157,59 @@ def retention_rows(*, filters: ReportFilters, programs: QuerySet[Program], today
         rows.values(),
         key=lambda r: (order[r.cycle.pk], GROUPS.index(r.group), r.department != ALL_DEPARTMENTS, r.department),
     )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One group's retention pooled over every cohort that can be measured at `months`."""
+
+    group: str
+    months: int
+    employed: int
+    people: int
+
+    @property
+    def share(self) -> int | None:
+        return percent(self.employed, self.people) if self.people else None
+
+
+def headline_months(rows: list[RetentionRow], preferred: int = 12) -> int:
+    """`preferred` months if any cohort can be measured then, else the longest span that can."""
+    measurable = [m for m in MONTHS if any(r.measurable[m] for r in rows)]
+    if preferred in measurable or not measurable:
+        return preferred
+    return max(measurable)
+
+
+def retention_headlines(rows: list[RetentionRow], *, months: int = 12) -> list[Headline]:
+    """Mentees, mentors and the comparison group at `months`, across the cohorts already there.
+
+    Pooled from the all-departments rows, so each person counts once per cohort and group; a
+    cohort too recent to measure at `months` is left out of every group alike.
+    """
+    totals = {group: [0, 0] for group in GROUPS}
+    for row in rows:
+        if row.department == ALL_DEPARTMENTS and row.measurable[months]:
+            totals[row.group][0] += row.employed[months]
+            totals[row.group][1] += row.people
+    return [Headline(group, months, employed, people) for group, (employed, people) in totals.items()]
+
+
+def retention_chart(rows: list[RetentionRow]) -> dict[str, Any]:
+    """Retention curves by cohort, mentees against their comparison group, for the page's chart.
+
+    Each curve starts at 100% on the cycle's first day; a point not yet measurable is null (the
+    line stops there). Small groups are left out of the chart as they are marked in the table.
+    """
+    series = []
+    for row in rows:
+        if row.department != ALL_DEPARTMENTS or row.group == MENTORS or row.small:
+            continue
+        series.append(
+            {
+                "label": f"{row.cycle.name}: {'mentees' if row.group == MENTEES else 'comparison'}",
+                "comparison": row.group == COMPARISON,
+                "values": [100, *(row.share(m) for m in MONTHS)],
+            }
+        )
+    return {"labels": ["Start", *(f"{m} months" for m in MONTHS)], "series": series}

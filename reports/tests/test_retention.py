@@ -65,3 +65,44 @@ def test_rounding_and_month_arithmetic():
     assert [percent(1, 8), percent(1, 3), percent(2, 3), percent(0, 0)] == [13, 33, 67, None]
     assert add_months(date(2024, 8, 31), 6) == date(2025, 2, 28)
     assert add_months(date(2024, 1, 1), 24) == date(2026, 1, 1)
+
+
+def test_headlines_pool_the_all_departments_rows_at_12_months(retention_world):
+    from reports.selectors.retention import retention_headlines
+
+    rows = retention_rows(filters=ReportFilters(program_id=retention_world.program.pk), programs=Program.objects.all(), today=TODAY)
+    by_group = {h.group: (h.employed, h.people, h.share) for h in retention_headlines(rows)}
+    assert by_group == {MENTEES: (1, 3, 33), MENTORS: (1, 2, 50), COMPARISON: (3, 4, 75)}
+    # Nobody can be measured at 24 months yet: the headline says so rather than 0%.
+    assert all(h.share is None for h in retention_headlines(rows, months=24))
+
+
+def test_the_chart_has_a_curve_per_cohort_and_group_and_leaves_out_small_groups(retention_world):
+    from reports.selectors.retention import retention_chart
+    from reports.selectors.scope import SMALL_GROUP
+
+    rows = retention_rows(filters=ReportFilters(program_id=retention_world.program.pk), programs=Program.objects.all(), today=TODAY)
+    assert retention_chart(rows)["series"] == []  # every group of the hand-worked world is small
+    for row in rows:
+        row.people = max(row.people, SMALL_GROUP)  # pretend they are large enough to chart
+    chart = retention_chart(rows)
+    assert chart["labels"] == ["Start", "6 months", "12 months", "24 months"]
+    labels = [s["label"] for s in chart["series"]]
+    assert labels == ["Spring 2024: mentees", "Spring 2024: comparison"]
+    assert chart["series"][0]["values"][0] == 100 and chart["series"][0]["values"][3] is None
+    assert chart["series"][1]["comparison"] is True
+
+
+def test_the_page_leads_with_the_longest_span_measurable_and_draws_the_chart(client, retention_world, settings):
+    from django.urls import reverse
+
+    from profiles.tests.factories import HRAnalystFactory
+    from reports.selectors.retention import headline_months
+
+    rows = retention_rows(filters=ReportFilters(program_id=retention_world.program.pk), programs=Program.objects.all(), today=TODAY)
+    assert headline_months(rows) == 12
+    assert headline_months(rows, preferred=24) == 12  # 24 months cannot be told yet
+    client.force_login(HRAnalystFactory())
+    response = client.get(reverse("reports:retention"), {"program": retention_world.program.pk})
+    assert response.status_code == 200
+    assert "Still employed" in response.content.decode()
