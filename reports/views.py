@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +42,20 @@ from reports.services.roster import (
 
 @reports_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html", {"is_hr": is_hr_analyst(request.user)})
+    """HR's home: each report with its headline figures, computed over everything in scope."""
+    is_hr = is_hr_analyst(request.user)
+    context: dict[str, Any] = {"is_hr": is_hr}
+    form = _report_form(request)
+    if form.is_valid():
+        rows = retention_rows(filters=form.filters(), programs=form.programs, today=timezone.localdate())
+        context["retention"] = retention_headlines(rows, months=headline_months(rows)) if rows else []
+    if is_hr:
+        knowledge_form = KnowledgeFilterForm(QueryDict(), user=request.user)
+        if knowledge_form.is_valid():
+            context["knowledge"] = knowledge_at_risk(**{
+                k: v for k, v in knowledge_form.options().items() if k in ("horizon", "min_level")
+            })
+    return render(request, "reports/index.html", context)
 
 
 # --- Coordinator dashboard ---------------------------------------------------------------------
