@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services as invitations
 from accounts.forms import InviteByEmailForm
 from accounts.roles import coordinator_required, is_coordinator
+from common.listing import listing
 from profiles import selectors, services
 from profiles.forms import (
     DirectoryForm,
@@ -208,18 +208,12 @@ def directory(request: HttpRequest) -> HttpResponse:
             willing_to_mentor=data["willing_to_mentor"],
             query=data["query"].strip(),
         )
-    page = Paginator(selectors.directory_search(filters=filters), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = listing(request, selectors.directory_search(filters=filters), keep=list(form.fields), per_page=DIRECTORY_PAGE_SIZE)
     return render(
         request,
         "profiles/directory.html",
-        {"form": form, "page": page, "searched": form.is_bound, "querystring": _querystring_without_page(request)},
+        {"form": form, "listing": found, "page": found.page, "searched": form.is_bound},
     )
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 # --- Coordinator: roster and skills catalogue ----------------------------------------------------
@@ -234,14 +228,14 @@ def people(request: HttpRequest) -> HttpResponse:
         department = form.cleaned_data["department"]
         login = form.cleaned_data["login"]
     roster = selectors.people_for_coordinator(query=query, department=department, login=login)
-    page = Paginator(roster, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = listing(request, roster, keep=list(form.fields), per_page=PEOPLE_PAGE_SIZE)
     return render(
         request,
         "profiles/people.html",
         {
             "form": form,
-            "page": page,
-            "querystring": _querystring_without_page(request),
+            "listing": found,
+            "page": found.page,
             "full_path": request.get_full_path(),
             "now": timezone.now(),
         },

@@ -74,11 +74,18 @@ def cycle_funnel(*, cycle: Cycle) -> Funnel:
     return Funnel(rows=rows)
 
 
-def cycle_pairs(*, cycle: Cycle) -> QuerySet[Mentorship]:
+def cycle_pairs(*, cycle: Cycle, status: str = "", at_risk_only: bool = False) -> QuerySet[Mentorship]:
+    """A cycle's pairs with their meeting figures; `status` (unknown values ignored) and
+    `at_risk_only` narrow them as the pairs list's filters do."""
     held = Q(meetings__status=Meeting.Status.HELD)
     open_flags = PairFlag.objects.filter(mentorship=OuterRef("pk"), resolved_at__isnull=True)
+    pairs = Mentorship.objects.filter(cycle=cycle)
+    if status in Mentorship.Status.values:
+        pairs = pairs.filter(status=status)
+    if at_risk_only:
+        pairs = pairs.filter(Exists(open_flags), status=Mentorship.Status.ACTIVE)
     return (
-        Mentorship.objects.filter(cycle=cycle)
+        pairs
         .select_related("mentor__department", "mentee__department")
         .annotate(
             meeting_count=Count("meetings", filter=held),
@@ -120,7 +127,7 @@ def cycle_detail(*, cycle: Cycle) -> dict[str, Any]:
         "cycle": cycle,
         "funnel": cycle_funnel(cycle=cycle),
         "pair_counts": _pair_counts(cycle),
-        "pairs": list(cycle_pairs(cycle=cycle).filter(at_risk=True, status=Mentorship.Status.ACTIVE)[:OVERVIEW_ROWS]),
+        "pairs": list(cycle_pairs(cycle=cycle, at_risk_only=True)[:OVERVIEW_ROWS]),
         "help_count": HelpRequest.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True).count(),
         "flag_count": PairFlag.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True).count(),
         "events": list(events_with_rsvp_counts(cycle.events.all()).order_by("starts_at")),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +32,9 @@ def cycle_pairs(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("programs:cycle-pairs", args=[cycle.pk]))
     pairs = listing(
         request,
-        _filtered_pairs(request, selectors.cycle_pairs(cycle=cycle)),
+        selectors.cycle_pairs(
+            cycle=cycle, status=request.GET.get("status", ""), at_risk_only=request.GET.get("at_risk") == "1"
+        ),
         sorts=PAIR_SORTS,
         search_fields=PAIR_SEARCH,
         keep=("status", "at_risk"),
@@ -62,14 +63,6 @@ PAIR_SEARCH = (
     "mentee__first_name", "mentee__last_name", "mentee__email",
 )
 
-
-def _filtered_pairs(request: HttpRequest, pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
-    status = request.GET.get("status", "")
-    if status in Mentorship.Status.values:
-        pairs = pairs.filter(status=status)
-    if request.GET.get("at_risk") == "1":
-        pairs = pairs.filter(at_risk=True, status=Mentorship.Status.ACTIVE)
-    return pairs
 
 
 def _close_pair(request: HttpRequest, pk: int, *, ending: bool) -> HttpResponse:
