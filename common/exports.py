@@ -1,30 +1,44 @@
 """Tabular exports: one class per report yields rows; CSV and XLSX are written from them.
 
-Every text cell that a spreadsheet could read as a formula (it begins with = + - @, a tab or a
-carriage return) is prefixed with an apostrophe, so an exported free-text answer can never run
-as a formula when HR opens the file (CWE-1236).
+Every text cell goes through `neutralise`: first the characters no file can hold are removed
+(common.text: a vertical tab in a free-text answer once made openpyxl refuse a whole survey's
+XLSX), then a cell that a spreadsheet could read as a formula (it begins with = + - @, their
+full-width forms, a tab, a carriage return or a line feed) is prefixed with an apostrophe, so
+an exported answer can never run as a formula when HR opens the file (CWE-1236).
+
+A download is built completely before anything is sent, and its audit entry is written, in one
+transaction, only once the file exists (`response`): a failed export leaves no entry saying it
+happened, and an export that happened always has one.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from common.text import clean_text
+
+# Full-width = + - @ too: spreadsheets in East Asian locales read them as the ASCII ones.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
 
 
 def neutralise(value: Any) -> Any:
-    """Make a cell safe to open in a spreadsheet; numbers and dates are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Make a cell safe to store in a file and open in a spreadsheet; numbers and dates are
+    left as they are."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 class Export:
@@ -60,11 +74,6 @@ class Export:
                 yield flush()
         yield flush()
 
-    def csv_response(self, **filters: Any) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(self.iter_csv(**filters), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.filename("csv")}"'
-        return response
-
     # --- XLSX: openpyxl's write-only mode keeps memory flat ----------------------------------
     def write_xlsx(self, stream: Any, **filters: Any) -> None:
         from openpyxl import Workbook
@@ -81,15 +90,36 @@ class Export:
         self.write_xlsx(stream, **filters)
         return stream.getvalue()
 
-    def xlsx_response(self, **filters: Any) -> StreamingHttpResponse:
-        import tempfile
+    def write(self, file_format: str, stream: Any, **filters: Any) -> None:
+        """Write the whole file to a binary stream."""
+        if file_format == "xlsx":
+            self.write_xlsx(stream, **filters)
+            return
+        for chunk in self.iter_csv(**filters):
+            stream.write(chunk.encode("utf-8"))
 
-        # Written to a temporary file rather than memory, then streamed in chunks.
+    # --- The download: built first, audited with its success, then streamed -----------------
+    def response(self, file_format: str, *, audit: Callable[[], object], **filters: Any) -> StreamingHttpResponse:
+        """The file as a download. `audit` writes the export's audit entry; it runs only after
+        the file was written in full, inside one transaction, so there is never an entry for an
+        export that failed and never an export without one.
+
+        The file goes to a temporary file rather than memory (flat memory for any size) and is
+        then streamed in chunks.
+        """
+        if file_format not in CONTENT_TYPES:
+            raise ValueError(f"Unknown export format {file_format!r}")
         handle = tempfile.TemporaryFile()
-        self.write_xlsx(handle, **filters)
+        try:
+            self.write(file_format, handle, **filters)
+            with transaction.atomic():
+                audit()
+        except BaseException:
+            handle.close()
+            raise
         handle.seek(0)
-        response = StreamingHttpResponse(_chunks(handle), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename("xlsx")}"'
+        response = StreamingHttpResponse(_chunks(handle), content_type=CONTENT_TYPES[file_format])
+        response["Content-Disposition"] = f'attachment; filename="{self.filename(file_format)}"'
         return response
 
 

@@ -6,33 +6,38 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 
+from common.text import clean_text, has_unstorable
 
-class StripNullCharactersMiddleware:
-    """Remove NUL characters from query and form values before any view sees them.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-    No browser sends them from typed input, PostgreSQL cannot store them in text or JSON, and
-    views that keep raw form data (survey drafts, for one) would otherwise fail with a 500.
-    Stripping here mends every such path at once instead of each view guarding itself.
+
+class CleanTextMiddleware:
+    """Remove the characters common.text says no text may hold from every query and form value.
+
+    This is the one place user text is cleaned on the way in: every form, the survey drafts that
+    keep raw form data, the admin, all get text that PostgreSQL can store and XLSX can hold. No
+    browser sends these characters from typed input; they arrive pasted from other programs.
+    Uploaded files are not touched here: their readers (the roster import) clean their cells.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
-            request.GET = _without_nul(request.GET)
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            if any("\x00" in value for values in request.POST.lists() for value in values[1]):
-                request.POST = _without_nul(request.POST)
+        if request.META.get("QUERY_STRING") and _dirty(request.GET):
+            request.GET = _cleaned(request.GET)
+        if request.method == "POST" and request.content_type in FORM_TYPES and _dirty(request.POST):
+            request.POST = _cleaned(request.POST)
         return self.get_response(request)
 
 
-def _without_nul(data: QueryDict) -> QueryDict:
+def _dirty(data: QueryDict) -> bool:
+    return any(has_unstorable(key) or any(has_unstorable(v) for v in values) for key, values in data.lists())
+
+
+def _cleaned(data: QueryDict) -> QueryDict:
     cleaned = QueryDict(mutable=True)
     for key, values in data.lists():
-        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
     cleaned._mutable = False
     return cleaned

@@ -18,6 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from common.text import clean_text
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 
@@ -178,7 +180,9 @@ def _text(value: Any) -> str:
         value = int(value)  # employee ids typed as numbers in a spreadsheet
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return " ".join(str(value).split())
+    # Control characters pasted into an HR system go too (common.text): names and titles end up
+    # in every export.
+    return " ".join(clean_text(str(value)).split())
 
 
 def _split_name(name: str) -> tuple[str, str]:

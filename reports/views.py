@@ -198,10 +198,12 @@ def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
             f"This export is large, so it is being prepared. We will e-mail {request.user.email} a link to download it.",
         )
         return redirect(f"{reverse(spec.url_name)}?{request.GET.urlencode()}")
-    export_services.export_record(
-        user=request.user, report=report, file_format=fmt, filters=filters, options=options, delivery="download"
+    return built.response(
+        fmt,
+        audit=lambda: export_services.export_record(
+            user=request.user, report=report, file_format=fmt, filters=filters, options=options, delivery="download"
+        ),
     )
-    return built.csv_response() if fmt == "csv" else built.xlsx_response()
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Exports: every one is audited; large XLSX files are built by a worker and e-mailed as a link."""
+"""Exports: every one is audited once its file exists; large XLSX files are built by a worker and
+e-mailed as a link."""
 
 from __future__ import annotations
 
@@ -82,7 +83,6 @@ def export_file_request(
         file_format=file_format,
         filters={"filters": filters.as_json(), "options": _json_options(options)},
     )
-    export_record(user=user, report=report, file_format=file_format, filters=filters, options=options, delivery="email")
     from reports import tasks
 
     transaction.on_commit(lambda: tasks.build_export_file.delay(export_file.pk))
@@ -117,19 +117,25 @@ def export_file_build(*, export_file_id: int) -> ExportFile:
     target.parent.mkdir(parents=True, exist_ok=True)
     counted = _CountingExport(export)
     try:
-        with open(target, "wb" if export_file.file_format == "xlsx" else "w") as handle:
-            if export_file.file_format == "xlsx":
-                counted.write_xlsx(handle)
-            else:
-                for chunk in counted.iter_csv():
-                    handle.write(chunk)
+        with open(target, "wb") as handle:
+            counted.write(export_file.file_format, handle)
     except Exception:
         export_file.status = ExportFile.Status.FAILED
         export_file.save(update_fields=["status"])
         raise
     export_file.path, export_file.filename, export_file.row_count = str(relative), filename, counted.count
     export_file.status, export_file.finished_at = ExportFile.Status.READY, timezone.now()
-    export_file.save(update_fields=["path", "filename", "row_count", "status", "finished_at"])
+    # The audit entry is written with the file's success, not when it was asked for.
+    with transaction.atomic():
+        export_file.save(update_fields=["path", "filename", "row_count", "status", "finished_at"])
+        export_record(
+            user=user,
+            report=export_file.report,
+            file_format=export_file.file_format,
+            filters=_filters_from_json(export_file.filters.get("filters", {})),
+            options=options,
+            delivery="email",
+        )
     emails.export_ready(export_file=export_file, keep_days=keep_days())
     return export_file
 
@@ -148,8 +154,5 @@ class _CountingExport:
 
         export.rows = counting_rows  # type: ignore[method-assign]
 
-    def write_xlsx(self, handle: Any) -> None:
-        self.export.write_xlsx(handle)
-
-    def iter_csv(self) -> Any:
-        return self.export.iter_csv()
+    def write(self, file_format: str, handle: Any) -> None:
+        self.export.write(file_format, handle)

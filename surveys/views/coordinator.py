@@ -282,6 +282,7 @@ def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     export = ResponsesExport(survey)
     from audit.services import audit_record
 
-    audit_record(actor=request.user, action="survey.export", target=survey, summary=fmt)
-    return export.xlsx_response() if fmt == "xlsx" else export.csv_response()
+    return export.response(
+        fmt, audit=lambda: audit_record(actor=request.user, action="survey.export", target=survey, summary=fmt)
+    )
 
