@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.emails import send_templated
@@ -33,11 +33,10 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _url(name: str, *args: object, fallback: str = "/") -> str:
-    try:
-        return absolute(reverse(name, args=args))
-    except NoReverseMatch:  # a page another app has not shipped yet: point at the home page
-        return absolute(fallback)
+def _url(name: str, *args: object) -> str:
+    # No fallback: a link to a page that does not exist must fail the tests (tests/test_links.py),
+    # not quietly become a link to the home page.
+    return absolute(reverse(name, args=args))
 
 
 def zone_of(person: Person | None) -> ZoneInfo:

@@ -12,7 +12,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -21,22 +21,13 @@ from notifications.tokens import person_from_token
 logger = logging.getLogger("notifications.unsubscribe")
 
 
-def _profile_url() -> str:
-    for name in ("profiles:profile-edit", "profiles:person-edit", "profiles:me"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return reverse("home")
-
-
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     person = person_from_token(token)
     if person is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
-    context = {"person": person, "profile_url": _profile_url()}
+    context = {"person": person, "profile_url": reverse("profiles:profile-edit")}
     if request.method == "POST":
         if person.receives_nudges:
             person.receives_nudges = False

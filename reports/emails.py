@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch
-
 from mentorship.emails import send_templated
-
-
-def _pair_url(pair: Any) -> str:
-    try:
-        return pair.get_absolute_url()
-    except NoReverseMatch:  # the pair page belongs to programs; the e-mail is useful without it
-        return ""
 
 
 def roster_separations(*, program: Any, pairs: list[tuple[Any, str]]) -> int:
@@ -21,7 +12,7 @@ def roster_separations(*, program: Any, pairs: list[tuple[Any, str]]) -> int:
     to = sorted({u.email for u in program.coordinators.all() if u.email})
     if not to:
         return 0
-    items = [{"pair": pair, "reason": reason, "url": _pair_url(pair)} for pair, reason in pairs]
+    items = [{"pair": pair, "reason": reason, "url": pair.get_absolute_url()} for pair, reason in pairs]
     return send_templated("roster_separations", to=to, context={"program": program, "items": items})
 
 

@@ -177,7 +177,7 @@ def participant_home(person: Person) -> HomeData:
 
 
 def _todos(data: HomeData, *, now: datetime) -> list[Todo]:
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     todos: list[Todo] = []
     for cycle in data.open_cycles:
@@ -204,10 +204,7 @@ def _todos(data: HomeData, *, now: datetime) -> list[Todo]:
         elif (agreement.mentor_agreed_at if m.my_role == "mentor" else agreement.mentee_agreed_at) is None:
             todos.append(Todo(f"Confirm your agreement with {m.other}.", m.get_absolute_url() + "#agreement", "Review"))
     if not data.only_mentors and not any(goal.status == GoalStatus.ACTIVE for goal in data.goals):
-        try:
-            todos.append(Todo("Your development plan has no active goals.", reverse("profiles:idp"), "Add a goal"))
-        except NoReverseMatch:  # the IDP pages are not installed in this build
-            todos.append(Todo("Your development plan has no active goals."))
+        todos.append(Todo("Your development plan has no active goals.", reverse("profiles:idp"), "Add a goal"))
     return todos
 
 

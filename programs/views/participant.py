@@ -116,7 +116,7 @@ def participant_home(request: HttpRequest) -> HttpResponse:
     person = _my_person(request)
     data = selectors.participant_home(person)
     return render(
-        request, "programs/participant/home.html", {"person": person, "data": data, "idp_url": _idp_url()}
+        request, "programs/participant/home.html", {"person": person, "data": data, "idp_url": reverse("profiles:idp")}
     )
 
 
@@ -171,20 +171,11 @@ def apply(request: HttpRequest, cycle_pk: int, role: str) -> HttpResponse:
             "skills": skills,
             "has_teachable": has_teachable,
             "has_goals": has_goals,
-            "idp_url": _idp_url(),
+            "idp_url": reverse("profiles:idp"),
             # Said before anyone types anything; the service says it again on submit.
             "window_error": None if form.is_bound else applications.application_window_error(cycle),
         },
     )
-
-
-def _idp_url() -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("profiles:idp")
-    except NoReverseMatch:  # the IDP pages are built separately; the link appears once they exist
-        return ""
 
 
 @require_POST

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from surveys.selectors import cycle_outcomes
+
 
 @dataclass(frozen=True)
 class SurveyHeadline:
@@ -24,10 +26,6 @@ def survey_headlines(*, cycle_ids: Iterable[int]) -> list[SurveyHeadline] | None
     """Headline survey figures over these cycles, or None when there is no survey data (yet)."""
     cycle_ids = list(cycle_ids)
     if not cycle_ids:
-        return None
-    try:
-        from surveys.selectors import cycle_outcomes
-    except ImportError:  # pragma: no cover - a deployment without the surveys app's selector
         return None
     outcomes = list(cycle_outcomes(cycle_ids=cycle_ids).values())
     invited = sum(o.invited for o in outcomes)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from profiles.models import Department, Person
 from programs.models import Mentorship
+from programs.services.pairs import mentorship_end
 from reports import emails
 from reports.models import RosterImport
 from reports.roster_file import LABELS, ParsedRoster
@@ -483,13 +484,4 @@ def _end_pairs_of_separated(*, person_ids: list[int], by: Any) -> int:
 
 def _end_pair(*, pair: Mentorship, by: Any, reason: str) -> None:
     # The programs app owns ending a pair (flags resolved, audit, the mentorship_ended signal).
-    try:
-        from programs.services.pairs import mentorship_end
-    except ImportError:  # pragma: no cover - only while programs' services are not there
-        from programs import signals
-
-        pair.status, pair.ended_on, pair.end_reason = Mentorship.Status.ENDED, timezone.localdate(), reason[:500]
-        pair.save(update_fields=["status", "ended_on", "end_reason"])
-        transaction.on_commit(lambda: signals.mentorship_ended.send(sender=Mentorship, mentorship=pair))
-        return
     mentorship_end(mentorship=pair, by=by, reason=reason)
