@@ -6,6 +6,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils import timezone
 
 from accounts.models import Invitation, User
+from audit.references import user_ref
 from audit.services import audit_record
 
 # Changing any of these changes what a person may see, so each change is audited.
@@ -52,7 +53,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if changed:
             summary = ", ".join(f"{flag.removeprefix('is_')}={'on' if getattr(obj, flag) else 'off'}" for flag in changed)
-            audit_record(actor=request.user, action="user.roles", target=obj, summary=f"{obj.email}: {summary}")
+            audit_record(actor=request.user, action="user.roles", target=obj, summary=f"{user_ref(obj)}: {summary}")
 
 
 @admin.register(Invitation)

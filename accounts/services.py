@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts import emails
 from accounts.models import Invitation, User
 from accounts.signals import invitation_accepted
+from audit.references import user_ref
 from audit.services import audit_record
 
 
@@ -78,5 +79,5 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     invitation_accepted.send(sender=Invitation, user=user, invitation=invitation)
-    audit_record(actor=user, action="invitation.accept", target=invitation, summary=user.email)
+    audit_record(actor=user, action="invitation.accept", target=invitation, summary=user_ref(user))
     return user

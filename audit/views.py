@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
+from audit.references import render_entries
 
 PAGE_SIZE = 50
 
@@ -55,6 +56,8 @@ def log(request: HttpRequest) -> HttpResponse:
         if data.get("date_to"):
             entries = entries.filter(created_at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    render_entries(page.object_list)  # {person:N} references become names, or "a former participant"
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit import references
 from audit.services import audit_record
 from matching.models import MenteeChoice
 from notifications.models import Delivery
+from privacy.selectors import may_remove
 from profiles.models import DevelopmentGoal, GoalProgressNote, Person
 from programs.models import Agreement, Enrollment, HelpRequest, Meeting, Mentorship
 from surveys.models import Answer, Draft, Invitation, QuestionKind, Response
@@ -134,8 +136,14 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     pairs, meetings (date, format, length), RSVPs and attendance, numeric survey answers.
     Removed: name, e-mail, login, bio, skills, goals' free text and notes, private meeting notes
     of their pairs, messages they wrote, their link to named survey answers and those answers'
-    free text, pending e-mails.
+    free text, pending e-mails, and their name wherever the audit log wrote it as text.
+
+    `by` must be allowed to (privacy.selectors: staff, or a coordinator of a program the person
+    took part in). The reason is kept in the audit entry's data, which only superusers read:
+    it often says why someone left, which other coordinators have no business reading.
     """
+    if not may_remove(by, person):
+        raise PermissionDenied("Only a coordinator of a program this person took part in may remove them.")
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
         raise ValidationError("This person's data has already been removed.")
@@ -146,8 +154,11 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
 
     pk = person.pk
     original_email = person.email
+    identifying = [person.full_name, original_email]
+    user_id = person.user_id
     if person.user_id:
         user = person.user
+        identifying.append(user.email)
         user.email = f"removed-user-{user.pk}@invalid.example"
         user.first_name = user.last_name = ""
         user.is_active = False
@@ -190,7 +201,14 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     person.receives_nudges = False
     person.anonymised_at = timezone.now()
     person.save()
-    audit_record(actor=by, action="privacy.anonymise", target=person, summary=f"Removed person #{pk}: {reason}"[:500])
+    references.scrub(person=person, names=identifying, user_id=user_id)
+    audit_record(
+        actor=by,
+        action="privacy.anonymise",
+        target=person,
+        summary=f"Removed the data of {references.person_ref(person)}",
+        data={"reason": reason[:500]},
+    )
     return person
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import coordinator_required
+from privacy.selectors import people_removable_by
 from privacy.services import person_anonymise, person_data_export
-from profiles.models import Person
 from programs.selectors.access import person_of
 
 
@@ -39,7 +39,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 class RemovePersonForm(forms.Form):
     reason = forms.CharField(
         max_length=300,
-        help_text="Recorded in the audit log, e.g. 'Left the department on 2026-09-30'.",
+        help_text="Kept with the audit entry, where only administrators read it, e.g. 'Left the department on 2026-09-30'.",
     )
     confirm = forms.BooleanField(label="I understand this cannot be undone.")
 
@@ -47,7 +47,10 @@ class RemovePersonForm(forms.Form):
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.select_related("department"), pk=pk, anonymised_at__isnull=True)
+    # 404, not 403, for a person outside the coordinator's programs: the id confirms nothing.
+    person = get_object_or_404(
+        people_removable_by(request.user).select_related("department"), pk=pk, anonymised_at__isnull=True
+    )
     form = RemovePersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

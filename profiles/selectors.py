@@ -147,3 +147,10 @@ def skill_catalogue() -> QuerySet[SkillCategory]:
     return SkillCategory.objects.prefetch_related(Prefetch("skills", queryset=skills.order_by("name"))).annotate(
         skill_count=Count("skills")
     )
+
+
+def person_labels(ids: set[int]) -> dict[int, str]:
+    """How the audit log names people ({person:N} references): by name while their data is
+    held; a removed person gets no label, which the log shows as "a former participant"."""
+    people = Person.objects.filter(pk__in=ids, anonymised_at__isnull=True)
+    return {pk: f"{first} {last}".strip() for pk, first, last in people.values_list("pk", "first_name", "last_name")}

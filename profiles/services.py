@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from audit.references import person_ref
 from audit.services import audit_record
 from profiles.models import DevelopmentGoal, GoalProgressNote, Person, PersonSkill, Skill
 
@@ -61,7 +62,7 @@ def person_link_user(*, user: Any) -> Person | None:
     if not (user.first_name or user.last_name):
         user.first_name, user.last_name = person.first_name[:150], person.last_name[:150]
         user.save(update_fields=["first_name", "last_name"])
-    audit_record(actor=user, action="person.link_login", target=person, summary=user.email)
+    audit_record(actor=user, action="person.link_login", target=person, summary=person_ref(person))
     return person
 
 

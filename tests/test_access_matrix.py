@@ -292,7 +292,7 @@ ROWS: list[Row] = [
     row("notifications:unsubscribe", lambda s: {"token": "not-a-real-token"}, "44444444", label="bad"),
     row("audit:log", None, "L3332223"),
     row("privacy:my-data", None, "L2224444"),
-    row("privacy:person-remove", lambda s: {"pk": s.mentee.pk}, ANY_COORDINATOR),
+    row("privacy:person-remove", lambda s: {"pk": s.mentee.pk}, COORDINATOR_OF_A),
     row("privacy:removed", None, ANY_COORDINATOR),
 ]
 

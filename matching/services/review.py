@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.references import person_ref
 from audit.services import audit_record
 from matching import engine
 from matching.engine.explain import explain_pair
@@ -93,7 +94,7 @@ def proposal_lock(*, run: MatchRun, proposal_id: int, by: Any) -> MatchProposal:
         proposal.status = MatchProposal.Status.LOCKED
     proposal.save(update_fields=["status", "updated_at"])
     action = "matching.lock" if proposal.status == MatchProposal.Status.LOCKED else "matching.unlock"
-    audit_record(actor=by, action=action, target=run, summary=f"{proposal.mentor} → {proposal.mentee}")
+    audit_record(actor=by, action=action, target=run, summary=f"{person_ref(proposal.mentor)} → {person_ref(proposal.mentee)}")
     return proposal
 
 
@@ -108,7 +109,7 @@ def proposal_reject(*, run: MatchRun, proposal_id: int, by: Any) -> MatchProposa
     proposal.status = MatchProposal.Status.REJECTED
     proposal.save(update_fields=["status", "updated_at"])
     run_figures_save(run)
-    audit_record(actor=by, action="matching.reject", target=run, summary=f"{proposal.mentor} → {proposal.mentee}")
+    audit_record(actor=by, action="matching.reject", target=run, summary=f"{person_ref(proposal.mentor)} → {person_ref(proposal.mentee)}")
     return proposal
 
 
@@ -139,7 +140,7 @@ def proposal_swap(*, run: MatchRun, first_id: int, second_id: int, by: Any) -> t
     run_figures_save(run)
     audit_record(
         actor=by, action="matching.swap", target=run,
-        summary=f"Swapped mentors of {first.mentee} and {second.mentee}",
+        summary=f"Swapped mentors of {person_ref(first.mentee)} and {person_ref(second.mentee)}",
     )
     return first, second
 
@@ -162,7 +163,7 @@ def proposal_add(*, run: MatchRun, mentor: Person, mentee: Person, by: Any) -> M
         run=run, mentor=mentor, mentee=mentee, score=score, explanation=explanation, status=MatchProposal.Status.ADDED
     )
     run_figures_save(run)
-    audit_record(actor=by, action="matching.add", target=run, summary=f"Added {mentor} → {mentee} by hand")
+    audit_record(actor=by, action="matching.add", target=run, summary=f"Added {person_ref(mentor)} → {person_ref(mentee)} by hand")
     return proposal
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from audit.references import person_ref
 from audit.services import audit_record
 from matching import engine
 from matching.models import MatchBan, MatchProposal, MatchRun, MatchSettings, MenteeChoice
@@ -54,14 +55,14 @@ def match_ban_create(*, cycle: Cycle, mentor: Person, mentee: Person, reason: st
     ban = MatchBan.objects.create(cycle=cycle, mentor=mentor, mentee=mentee, reason=reason, created_by=by)
     # The reason stays out of the summary: the log page is read by the coordinators of every program.
     audit_record(
-        actor=by, action="matching.ban", target=cycle, summary=f"Banned {mentor} → {mentee}", data={"reason": reason}
+        actor=by, action="matching.ban", target=cycle, summary=f"Banned {person_ref(mentor)} → {person_ref(mentee)}", data={"reason": reason}
     )
     return ban
 
 
 @transaction.atomic
 def match_ban_delete(*, ban: MatchBan, by: Any) -> None:
-    audit_record(actor=by, action="matching.unban", target=ban.cycle, summary=f"Lifted ban {ban.mentor} → {ban.mentee}")
+    audit_record(actor=by, action="matching.unban", target=ban.cycle, summary=f"Lifted ban {person_ref(ban.mentor)} → {person_ref(ban.mentee)}")
     ban.delete()
 
 

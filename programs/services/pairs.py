@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.references import person_ref
 from audit.services import audit_record
 from profiles.models import Person
 from programs import signals
@@ -95,7 +96,7 @@ def mentorship_create(
     )
     Agreement.objects.create(mentorship=mentorship)
     audit_record(
-        actor=by, action="mentorship.create", target=mentorship, summary=f"Paired {mentor} with {mentee} ({source})"
+        actor=by, action="mentorship.create", target=mentorship, summary=f"Paired {person_ref(mentor)} with {person_ref(mentee)} ({source})"
     )
     transaction.on_commit(lambda: signals.mentorship_created.send(sender=Mentorship, mentorship=mentorship))
     return mentorship

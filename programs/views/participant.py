@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.references import person_ref
 from audit.services import audit_record
 from profiles.models import Person
 from programs.forms.participant import (
@@ -286,7 +287,7 @@ def mentorship_private_notes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(mentorship.get_absolute_url())
     if not can_coordinate(request.user, mentorship.cycle.program_id):
         raise Http404
-    audit_record(actor=request.user, action="mentorship.view_private_notes", target=mentorship, summary=str(mentorship))
+    audit_record(actor=request.user, action="mentorship.view_private_notes", target=mentorship, summary=f"{person_ref(mentorship.mentor)} → {person_ref(mentorship.mentee)}")
     context = selectors.pair_page(mentorship, viewer=person, show_private=True)
     return render(request, "programs/participant/private_notes.html", context)
 
