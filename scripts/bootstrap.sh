@@ -9,15 +9,30 @@ cd "$ROOT"
 PYTHON_BIN="${PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
 VENV="$ROOT/.venv"
 
+# A usable virtualenv: its python runs and has pip. A run that failed half-way (no venv
+# module, a network error while pip bootstraps, an interrupted copy) leaves a .venv without
+# one or the other; it is rebuilt rather than trusted or treated as fatal.
+venv_is_healthy() {
+  [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import pip, sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1
+}
+
 ensure_venv() {
   local requirements="$1"
-  if [ ! -x "$VENV/bin/python" ]; then
+  if ! venv_is_healthy; then
     if ! "$PYTHON_BIN" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
       echo "Python 3.11 or newer is needed; found ${PYTHON_BIN:-none}. Set PYTHON=/path/to/python3.11." >&2
       exit 1
     fi
+    if [ -e "$VENV" ] || [ -L "$VENV" ]; then
+      echo "==> $VENV is incomplete (no working python or pip): rebuilding it"
+      rm -rf "$VENV"
+    fi
     echo "==> creating virtualenv with $PYTHON_BIN"
-    "$PYTHON_BIN" -m venv "$VENV"
+    if ! "$PYTHON_BIN" -m venv "$VENV" || ! venv_is_healthy; then
+      rm -rf "$VENV"
+      echo "Could not create a virtualenv: the venv module is missing (Debian/Ubuntu: apt-get install python3-venv)." >&2
+      exit 1
+    fi
   fi
   # Reinstall only when the requirements changed since the last install.
   local stamp="$VENV/.installed-$(basename "$requirements")"
