@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "privacy",
+    "calendars",  # private calendar feeds: meetings and events, with notifications' event UIDs
     "homes",  # the role homes gather figures from every app above
     "demo",  # demo data only: depends on every app, nothing depends on it
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
+    path("calendar/", include("calendars.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,7 @@ from accounts.models import Invitation as AccountInvitation
 from accounts.models import User
 from accounts.services import invitation_token_hash
 from audit.services import audit_record
+from calendars.services import feed_issue
 from matching.models import MatchProposal, MatchRun, MenteeChoice
 from matching.services import runs as match_runs
 from notifications.tokens import unsubscribe_token
@@ -118,6 +119,7 @@ class Scenario:
     export_file: ExportFile
     account_invitation_token: str
     unsubscribe_token: str
+    calendar_token: str
     clients: dict[str, Client] = field(default_factory=dict)
     cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
@@ -251,6 +253,7 @@ def build_scenario(media_root: Path) -> Scenario:
         invitation=invitation, survey_token=invitation.token, used_invitation=used_invitation, run=run,
         proposal=proposal, ban=ban, choice=choice, roster_import=roster_import, export_file=export_file,
         account_invitation_token=account_token, unsubscribe_token=unsubscribe_token(mentee),
+        calendar_token=feed_issue(person=mentee),
     )
     for role, user in users.items():
         client = Client()

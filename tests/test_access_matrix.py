@@ -290,6 +290,12 @@ ROWS: list[Row] = [
     # --- notifications, audit, privacy --------------------------------------------------------
     row("notifications:unsubscribe", lambda s: {"token": s.unsubscribe_token}, "22222222", label="valid"),
     row("notifications:unsubscribe", lambda s: {"token": "not-a-real-token"}, "44444444", label="bad"),
+    # The feed's address is its own key: any session, or none, reads it; a wrong one is a 404.
+    row("calendars:feed", lambda s: {"token": s.calendar_token}, "22222222", label="valid"),
+    row("calendars:feed", lambda s: {"token": "not-a-real-token"}, "44444444", label="bad"),
+    row("calendars:settings", None, "L222NNNN"),
+    row("calendars:issue", None, "L555NNNN", post="L222NNNN"),
+    row("calendars:revoke", None, "L555NNNN", post="LRRRNNNN"),
     row("audit:log", None, "L3332223"),
     row("privacy:my-data", None, "L2224444"),
     row("privacy:person-remove", lambda s: {"pk": s.mentee.pk}, ANY_COORDINATOR),
