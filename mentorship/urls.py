@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
     path("calendar/", include("calendars.urls")),
+    path("resources/", include("resources.urls")),
     path("admin/", admin.site.urls),
 ]
 

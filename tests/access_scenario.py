@@ -63,6 +63,7 @@ from programs.tests.factories import (
 from reports.models import ExportFile, RosterImport
 from reports.roster_file import read_roster
 from reports.services.roster import roster_preview_create
+from resources.models import Resource
 from surveys.forms import AnswerValue
 from surveys.models import Invitation, Question, QuestionKind, Survey, SurveyTemplate
 from surveys.services import response_submit
@@ -120,6 +121,7 @@ class Scenario:
     account_invitation_token: str
     unsubscribe_token: str
     calendar_token: str
+    resource: Any
     clients: dict[str, Client] = field(default_factory=dict)
     cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
@@ -254,6 +256,7 @@ def build_scenario(media_root: Path) -> Scenario:
         proposal=proposal, ban=ban, choice=choice, roster_import=roster_import, export_file=export_file,
         account_invitation_token=account_token, unsubscribe_token=unsubscribe_token(mentee),
         calendar_token=feed_issue(person=mentee),
+        resource=Resource.objects.create(program=program, title="Agenda", url="https://intranet.example.gov/agenda"),
     )
     for role, user in users.items():
         client = Client()

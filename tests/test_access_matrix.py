@@ -296,6 +296,13 @@ ROWS: list[Row] = [
     row("calendars:settings", None, "L222NNNN"),
     row("calendars:issue", None, "L555NNNN", post="L222NNNN"),
     row("calendars:revoke", None, "L555NNNN", post="LRRRNNNN"),
+    # The library: a program's participants and coordinators; everyone else as if it did not exist.
+    row("resources:library", None, "L2222222"),
+    row("resources:open", lambda s: {"pk": s.resource.pk}, "LR4RR444"),
+    row("resources:manage", None, ANY_COORDINATOR),
+    row("resources:create", None, ANY_COORDINATOR),
+    row("resources:edit", lambda s: {"pk": s.resource.pk}, "L3332433"),
+    row("resources:delete", lambda s: {"pk": s.resource.pk}, "L3335533", post="L333R433"),
     row("audit:log", None, "L3332223"),
     row("privacy:my-data", None, "L2224444"),
     row("privacy:person-remove", lambda s: {"pk": s.mentee.pk}, ANY_COORDINATOR),
