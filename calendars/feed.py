@@ -22,7 +22,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
-from notifications.ics import event_uid
+from flash.models import FlashConversation
+from notifications.ics import event_uid, flash_uid
 from profiles.models import Person
 from programs.models import RSVP, Event, Meeting
 
@@ -57,6 +58,32 @@ def feed_events(person: Person, since: datetime) -> list[Event]:
         Event.objects.filter(rsvps__person=person, rsvps__status=RSVP.Status.GOING, ends_at__gte=since)
         .order_by("starts_at", "pk")
     )
+
+
+def feed_flash(person: Person, since: datetime) -> list[FlashConversation]:
+    return list(
+        FlashConversation.objects.filter(
+            Q(requester=person) | Q(expert=person), status=FlashConversation.Status.ACCEPTED, starts_at__gte=since
+        )
+        .select_related("requester", "expert", "skill")
+        .order_by("starts_at", "pk")
+    )
+
+
+def _flash_entry(conversation: FlashConversation, person: Person, stamp: datetime) -> ICalEvent:
+    other = conversation.expert if conversation.requester_id == person.pk else conversation.requester
+    entry = ICalEvent()
+    entry.add("uid", flash_uid(conversation))
+    entry.add("sequence", conversation.sequence)
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", conversation.starts_at.astimezone(UTC))
+    entry.add("dtend", conversation.ends_at.astimezone(UTC))
+    entry.add("summary", f"Flash conversation with {other.full_name}: {conversation.skill.name}")
+    link = _absolute(reverse("flash:mine"))
+    entry.add("description", f"{conversation.expert_message}\n{link}".strip())
+    entry.add("url", link)
+    entry.add("status", "CONFIRMED")
+    return entry
 
 
 def _meeting_entry(meeting: Meeting, person: Person, stamp: datetime) -> ICalEvent:
@@ -98,7 +125,7 @@ def _event_entry(event: Event, stamp: datetime) -> ICalEvent:
 
 
 def person_calendar(person: Person, *, now: datetime | None = None) -> bytes:
-    """The feed for `person`: their meetings and the events they are going to, two queries."""
+    """The feed for `person`: meetings, events they are going to and flash conversations; three queries."""
     stamp = (now or timezone.now()).astimezone(UTC)
     since = stamp - HISTORY
     cal = Calendar()
@@ -114,4 +141,6 @@ def person_calendar(person: Person, *, now: datetime | None = None) -> bytes:
         cal.add_component(_meeting_entry(meeting, person, stamp))
     for event in feed_events(person, since):
         cal.add_component(_event_entry(event, stamp))
+    for conversation in feed_flash(person, since):
+        cal.add_component(_flash_entry(conversation, person, stamp))
     return cal.to_ical()

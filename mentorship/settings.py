@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "programs",
     "matching",
     "surveys",
+    "flash",  # one-off conversations with an expert; reports count them, notifications mails them
     "reports",
     "notifications",
     "privacy",

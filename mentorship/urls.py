@@ -23,6 +23,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("calendar/", include("calendars.urls")),
     path("resources/", include("resources.urls")),
+    path("flash/", include("flash.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.services import invitation_token_hash
 from audit.services import audit_record
 from calendars.services import feed_issue
+from flash.models import FlashConversation
 from matching.models import MatchProposal, MatchRun, MenteeChoice
 from matching.services import runs as match_runs
 from notifications.tokens import unsubscribe_token
@@ -122,6 +123,7 @@ class Scenario:
     unsubscribe_token: str
     calendar_token: str
     resource: Any
+    flash: Any
     clients: dict[str, Client] = field(default_factory=dict)
     cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
@@ -256,6 +258,7 @@ def build_scenario(media_root: Path) -> Scenario:
         proposal=proposal, ban=ban, choice=choice, roster_import=roster_import, export_file=export_file,
         account_invitation_token=account_token, unsubscribe_token=unsubscribe_token(mentee),
         calendar_token=feed_issue(person=mentee),
+        flash=FlashConversation.objects.create(requester=mentee, expert=mentor, skill=skill, note="A question"),
         resource=Resource.objects.create(program=program, title="Agenda", url="https://intranet.example.gov/agenda"),
     )
     for role, user in users.items():

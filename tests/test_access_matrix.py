@@ -297,6 +297,15 @@ ROWS: list[Row] = [
     row("calendars:issue", None, "L555NNNN", post="L222NNNN"),
     row("calendars:revoke", None, "L555NNNN", post="LRRRNNNN"),
     # The library: a program's participants and coordinators; everyone else as if it did not exist.
+    # Flash conversations: the two people only; volumes for coordinators and HR.
+    row("flash:mine", None, "L222NNNN"),
+    row("flash:ask", lambda s: {"pk": s.mentor.pk}, "L224NNNN"),
+    row("flash:accept", lambda s: {"pk": s.flash.pk}, "L442NNNN"),
+    row("flash:decline", lambda s: {"pk": s.flash.pk}, "L555NNNN", post="L44RNNNN"),
+    row("flash:withdraw", lambda s: {"pk": s.flash.pk}, "L555NNNN", post="LR44NNNN"),
+    row("flash:feedback", lambda s: {"pk": s.flash.pk}, "L555NNNN", post="LR44NNNN"),
+    row("flash:availability", None, "L222NNNN"),
+    row("flash:volumes", None, "L3332223"),
     row("resources:library", None, "L2222222"),
     row("resources:open", lambda s: {"pk": s.resource.pk}, "LR4RR444"),
     row("resources:manage", None, ANY_COORDINATOR),
