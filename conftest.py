@@ -21,6 +21,12 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Uploads, exports and the demo's library files land in a folder of the run, never the repo's media/.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
 def _simple_static_storage(settings: object) -> None:
     # Tests render templates without running collectstatic.
     settings.STORAGES = {

@@ -18,6 +18,7 @@ from programs.models import Enrollment, Meeting, Mentorship, PairFlag, Program
 from .exchange import build_exchange
 from .people import DEMO_DOMAIN, build_people
 from .programs import PROGRAM_SLUG, build_programs
+from .resources import build_resources
 from .skills import build_skills
 from .surveys import build_surveys
 
@@ -50,6 +51,7 @@ def demo_seed(*, seed: int = 1, people: int = 2200, password: str, today: date |
     programs = build_programs(rng=rng, roster=roster, today=today)
     extras = build_exchange(rng=rng, roster=roster, programs=programs, today=today)
     extras |= build_surveys(rng=rng, roster=roster, programs=programs, today=today)
+    extras |= build_resources(programs=programs)
 
     employed = roster.employed()
     horizon = date(today.year + 3, today.month, min(today.day, 28))

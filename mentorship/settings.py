@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "programs",
     "matching",
     "surveys",
+    "flash",  # one-off conversations with an expert; reports count them, notifications mails them
     "reports",
     "notifications",
     "privacy",
+    "resources",  # the resource library: guides, templates, recordings per program
+    "calendars",  # private calendar feeds: meetings and events, with notifications' event UIDs
     "homes",  # the role homes gather figures from every app above
     "demo",  # demo data only: depends on every app, nothing depends on it
 ]
@@ -242,6 +245,8 @@ MEDIA_ROOT = BASE_DIR / env.str("MEDIA_DIR", default="media")
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The resource library's limit per file; larger recordings are shared as links.
+RESOURCE_MAX_UPLOAD_BYTES = env.int("RESOURCE_MAX_UPLOAD_MB", default=25) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -21,6 +21,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
+    path("calendar/", include("calendars.urls")),
+    path("resources/", include("resources.urls")),
+    path("flash/", include("flash.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
+from flash.models import FlashConversation
 from mentorship.emails import send_templated
 from notifications import ics, selectors
 from notifications.models import Delivery, Kind
@@ -226,6 +227,32 @@ def send_survey_reminder(delivery: Delivery, invitation: Model) -> None:
     _send("reminder_survey", delivery, context)
 
 
+def _flash_context(delivery: Delivery, conversation: FlashConversation) -> dict:
+    is_expert = delivery.person_id == conversation.expert_id
+    other = conversation.requester if is_expert else conversation.expert
+    context = {
+        "conversation": conversation, "is_expert": is_expert, "other": other,
+        "mine_url": _url("flash:mine"), "accept_url": _url("flash:accept", conversation.pk),
+    }
+    if conversation.starts_at:
+        context["when"] = local_when(conversation.starts_at, conversation.ends_at, delivery.person)
+    return context
+
+
+def flash_requested(delivery: Delivery, conversation: FlashConversation) -> None:
+    _send("flash_requested", delivery, _flash_context(delivery, conversation))
+
+
+def flash_accepted(delivery: Delivery, conversation: FlashConversation) -> None:
+    name = delivery.person.full_name if delivery.person else ""
+    attachment = ics.flash_ics_attachment(conversation, attendee_email=delivery.email, attendee_name=name)
+    _send("flash_accepted", delivery, _flash_context(delivery, conversation), [attachment])
+
+
+def flash_declined(delivery: Delivery, conversation: FlashConversation) -> None:
+    _send("flash_declined", delivery, _flash_context(delivery, conversation))
+
+
 # --- dispatch ----------------------------------------------------------------------------------
 
 SENDERS: dict[str, Callable[[Delivery, Model], None]] = {
@@ -244,6 +271,9 @@ SENDERS: dict[str, Callable[[Delivery, Model], None]] = {
     Kind.MEETING_NUDGE_MENTEE: meeting_nudge_mentee,
     Kind.HELP_REQUESTED: help_requested,
     Kind.COORDINATOR_DIGEST: coordinator_digest,
+    Kind.FLASH_REQUESTED: flash_requested,
+    Kind.FLASH_ACCEPTED: flash_accepted,
+    Kind.FLASH_DECLINED: flash_declined,
 }
 
 
@@ -256,6 +286,7 @@ RELATED = {
     "rsvp": ("event",),
     "helprequest": ("mentorship__cycle", "mentorship__mentor", "mentorship__mentee", "requested_by"),
     "invitation": ("survey__cycle__program",),
+    "flashconversation": ("requester", "expert", "skill"),
 }
 
 

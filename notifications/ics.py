@@ -16,6 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as ICalEvent
 
+from flash.models import FlashConversation
 from programs.models import Event
 
 
@@ -62,6 +63,45 @@ def event_ics(event: Event, *, attendee_email: str, attendee_name: str = "", now
 
     cal.add_component(entry)
     return cal.to_ical()
+
+
+def flash_uid(conversation: FlashConversation) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
+    return f"flash-{conversation.pk}@{host}"
+
+
+def flash_ics(conversation: FlashConversation, *, attendee_email: str, attendee_name: str = "", now: datetime | None = None) -> bytes:
+    """The accepted conversation as a calendar entry; the same UID the calendar feed carries."""
+    cal = Calendar()
+    cal.add("prodid", "-//Mentorship program//Flash conversations//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    entry = ICalEvent()
+    entry.add("uid", flash_uid(conversation))
+    entry.add("sequence", conversation.sequence)
+    entry.add("dtstamp", (now or timezone.now()).astimezone(UTC))
+    entry.add("dtstart", conversation.starts_at.astimezone(UTC))
+    entry.add("dtend", conversation.ends_at.astimezone(UTC))
+    entry.add("summary", f"Flash conversation: {conversation.skill.name} ({conversation.requester.full_name} and {conversation.expert.full_name})")
+    if conversation.expert_message:
+        entry.add("description", conversation.expert_message)
+    entry.add("status", "CONFIRMED")
+    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{from_address}")
+    organizer.params["cn"] = vText("Mentorship program")
+    entry.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{attendee_email}")
+    if attendee_name:
+        attendee.params["cn"] = vText(attendee_name)
+    attendee.params["rsvp"] = vText("FALSE")
+    entry.add("attendee", attendee)
+    cal.add_component(entry)
+    return cal.to_ical()
+
+
+def flash_ics_attachment(conversation: FlashConversation, *, attendee_email: str, attendee_name: str = "") -> tuple[str, bytes, str]:
+    body = flash_ics(conversation, attendee_email=attendee_email, attendee_name=attendee_name)
+    return ("conversation.ics", body, "text/calendar; method=REQUEST; charset=utf-8")
 
 
 def ics_attachment(event: Event, *, attendee_email: str, attendee_name: str = "") -> tuple[str, bytes, str]:

@@ -32,6 +32,9 @@ class Kind(models.TextChoices):
     SURVEY_INVITATION = "survey_invitation", "Survey invitation"
     SURVEY_REMINDER = "survey_reminder", "Survey reminder"
     COORDINATOR_DIGEST = "coordinator_digest", "Coordinator weekly digest"
+    FLASH_REQUESTED = "flash_requested", "Flash conversation requested (expert)"
+    FLASH_ACCEPTED = "flash_accepted", "Flash conversation accepted"
+    FLASH_DECLINED = "flash_declined", "Flash conversation declined"
 
 
 # Nudges can be turned off (Person.receives_nudges); everything else is an essential notice.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flash import signals as flash_signals
 from programs import signals
 
 logger = logging.getLogger("notifications.receivers")
@@ -55,6 +56,14 @@ def on_help_requested(sender: Any, help_request: Any, **kwargs: Any) -> None:
     _notice("help_requested", help_request.pk)
 
 
+def on_flash_requested(sender: Any, conversation: Any, **kwargs: Any) -> None:
+    _notice("flash_requested", conversation.pk)
+
+
+def on_flash_answered(sender: Any, conversation: Any, **kwargs: Any) -> None:
+    _notice("flash_answered", conversation.pk)
+
+
 def connect() -> None:
     # mentorship_ended and cycle_created need no e-mail of their own: an ended pair simply stops
     # being nudged, and a new cycle's invitations and application notices come from the sweep.
@@ -66,6 +75,8 @@ def connect() -> None:
         (signals.mentorship_created, on_mentorship_created),
         (signals.rsvp_promoted, on_rsvp_promoted),
         (signals.help_requested, on_help_requested),
+        (flash_signals.flash_requested, on_flash_requested),
+        (flash_signals.flash_answered, on_flash_answered),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

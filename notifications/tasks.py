@@ -65,4 +65,6 @@ NOTICE_ARGS = {
     "mentorship_created": "mentorship_id",
     "rsvp_promoted": "rsvp_id",
     "help_requested": "help_request_id",
+    "flash_requested": "conversation_id",
+    "flash_answered": "conversation_id",
 }

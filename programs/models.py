@@ -337,6 +337,8 @@ class Meeting(models.Model):
         max_length=10000, blank=True, help_text="Visible only to the two of you."
     )
     logged_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    # RFC 5545 SEQUENCE for calendar feeds: raised on every change a calendar must pick up.
+    sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

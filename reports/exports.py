@@ -84,7 +84,8 @@ class KnowledgeExport(ReportExport):
     hr_only = True
     columns: ClassVar[Sequence[str]] = (
         "Skill", "Category", "People at risk holding it", "Who", "Earliest retirement eligibility",
-        "Highest level held", "Others holding it at this level", "Mentees working toward it", "No one to carry it on",
+        "Highest level held", "Others holding it at this level", "Mentees working toward it",
+        "Flash conversations by holders at risk (12 months)", "No one to carry it on",
     )  # fmt: skip
 
     def rows(self, **_: Any) -> Iterator[Sequence[Any]]:
@@ -98,7 +99,7 @@ class KnowledgeExport(ReportExport):
         for s in report.skills:
             yield (
                 s.skill, s.category, len(s.holders), "; ".join(f"{h.name} ({h.department})" for h in s.holders),
-                s.earliest, s.top_level, s.others, s.learners, "yes" if s.unprotected else "",
+                s.earliest, s.top_level, s.others, s.learners, s.flash_conversations, "yes" if s.unprotected else "",
             )  # fmt: skip
 
 

@@ -21,6 +21,8 @@ from accounts.models import Invitation as AccountInvitation
 from accounts.models import User
 from accounts.services import invitation_token_hash
 from audit.services import audit_record
+from calendars.services import feed_issue
+from flash.models import FlashConversation
 from matching.models import MatchProposal, MatchRun, MenteeChoice
 from matching.services import runs as match_runs
 from notifications.tokens import unsubscribe_token
@@ -62,6 +64,7 @@ from programs.tests.factories import (
 from reports.models import ExportFile, RosterImport
 from reports.roster_file import read_roster
 from reports.services.roster import roster_preview_create
+from resources.models import Resource
 from surveys.forms import AnswerValue
 from surveys.models import Invitation, Question, QuestionKind, Survey, SurveyTemplate
 from surveys.services import response_submit
@@ -118,6 +121,9 @@ class Scenario:
     export_file: ExportFile
     account_invitation_token: str
     unsubscribe_token: str
+    calendar_token: str
+    resource: Any
+    flash: Any
     clients: dict[str, Client] = field(default_factory=dict)
     cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
@@ -251,6 +257,9 @@ def build_scenario(media_root: Path) -> Scenario:
         invitation=invitation, survey_token=invitation.token, used_invitation=used_invitation, run=run,
         proposal=proposal, ban=ban, choice=choice, roster_import=roster_import, export_file=export_file,
         account_invitation_token=account_token, unsubscribe_token=unsubscribe_token(mentee),
+        calendar_token=feed_issue(person=mentee),
+        flash=FlashConversation.objects.create(requester=mentee, expert=mentor, skill=skill, note="A question"),
+        resource=Resource.objects.create(program=program, title="Agenda", url="https://intranet.example.gov/agenda"),
     )
     for role, user in users.items():
         client = Client()

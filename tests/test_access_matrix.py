@@ -290,6 +290,28 @@ ROWS: list[Row] = [
     # --- notifications, audit, privacy --------------------------------------------------------
     row("notifications:unsubscribe", lambda s: {"token": s.unsubscribe_token}, "22222222", label="valid"),
     row("notifications:unsubscribe", lambda s: {"token": "not-a-real-token"}, "44444444", label="bad"),
+    # The feed's address is its own key: any session, or none, reads it; a wrong one is a 404.
+    row("calendars:feed", lambda s: {"token": s.calendar_token}, "22222222", label="valid"),
+    row("calendars:feed", lambda s: {"token": "not-a-real-token"}, "44444444", label="bad"),
+    row("calendars:settings", None, "L222NNNN"),
+    row("calendars:issue", None, "L555NNNN", post="L222NNNN"),
+    row("calendars:revoke", None, "L555NNNN", post="LRRRNNNN"),
+    # The library: a program's participants and coordinators; everyone else as if it did not exist.
+    # Flash conversations: the two people only; volumes for coordinators and HR.
+    row("flash:mine", None, "L222NNNN"),
+    row("flash:ask", lambda s: {"pk": s.mentor.pk}, "L224NNNN"),
+    row("flash:accept", lambda s: {"pk": s.flash.pk}, "L442NNNN"),
+    row("flash:decline", lambda s: {"pk": s.flash.pk}, "L555NNNN", post="L44RNNNN"),
+    row("flash:withdraw", lambda s: {"pk": s.flash.pk}, "L555NNNN", post="LR44NNNN"),
+    row("flash:feedback", lambda s: {"pk": s.flash.pk}, "L555NNNN", post="LR44NNNN"),
+    row("flash:availability", None, "L222NNNN"),
+    row("flash:volumes", None, "L3332223"),
+    row("resources:library", None, "L2222222"),
+    row("resources:open", lambda s: {"pk": s.resource.pk}, "LR4RR444"),
+    row("resources:manage", None, ANY_COORDINATOR),
+    row("resources:create", None, ANY_COORDINATOR),
+    row("resources:edit", lambda s: {"pk": s.resource.pk}, "L3332433"),
+    row("resources:delete", lambda s: {"pk": s.resource.pk}, "L3335533", post="L333R433"),
     row("audit:log", None, "L3332223"),
     row("privacy:my-data", None, "L2224444"),
     row("privacy:person-remove", lambda s: {"pk": s.mentee.pk}, COORDINATOR_OF_A),

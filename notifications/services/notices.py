@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from flash.models import FlashConversation
 from notifications import selectors
 from notifications.models import Delivery, Kind
 from notifications.services.claims import (
@@ -102,6 +103,34 @@ def rsvp_promoted_notify(*, rsvp_id: int) -> int:
         return 0
     people = Person.objects.filter(pk=rsvp.person_id)
     return _claim_and_queue(people, kind=Kind.RSVP_PROMOTED, obj=rsvp, due=timezone.localdate())
+
+
+def flash_requested_notify(*, conversation_id: int) -> int:
+    """To the expert asked."""
+    conversation = FlashConversation.objects.filter(pk=conversation_id, status=FlashConversation.Status.REQUESTED).first()
+    if conversation is None:
+        return 0
+    people = Person.objects.filter(pk=conversation.expert_id)
+    return _claim_and_queue(people, kind=Kind.FLASH_REQUESTED, obj=conversation, due=timezone.localdate(conversation.created_at))
+
+
+def flash_answered_notify(*, conversation_id: int) -> int:
+    """Accepted: both get the invitation with its calendar entry. Declined: the person who asked."""
+    conversation = FlashConversation.objects.filter(pk=conversation_id).first()
+    if conversation is None or conversation.responded_at is None:
+        return 0
+    if conversation.status == FlashConversation.Status.ACCEPTED:
+        people = Person.objects.filter(pk__in=[conversation.requester_id, conversation.expert_id])
+        kind = Kind.FLASH_ACCEPTED
+    elif conversation.status == FlashConversation.Status.DECLINED:
+        people = Person.objects.filter(pk=conversation.requester_id)
+        kind = Kind.FLASH_DECLINED
+    else:
+        return 0
+    return _claim_and_queue(
+        people, kind=kind, obj=conversation, due=timezone.localdate(conversation.responded_at),
+        variant=str(conversation.sequence),
+    )
 
 
 @transaction.atomic

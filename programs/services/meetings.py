@@ -77,6 +77,8 @@ def meeting_log(
     _check_length(duration_minutes)
     _check_format(meeting_format)
     goal_list = _check_goals(meeting.mentorship, goals_touched)
+    if meeting.duration_minutes != duration_minutes or meeting.status != Meeting.Status.HELD:
+        meeting.sequence += 1  # the calendar entry's end time or status changes
     meeting.status = Meeting.Status.HELD
     meeting.duration_minutes = duration_minutes
     meeting.meeting_format = meeting_format
@@ -127,5 +129,6 @@ def meeting_cancel(*, meeting: Meeting, by: Person) -> Meeting:
     if meeting.status != Meeting.Status.SCHEDULED:
         raise ValidationError(f"This meeting is already {meeting.get_status_display().lower()}.")
     meeting.status = Meeting.Status.CANCELLED
-    meeting.save(update_fields=["status"])
+    meeting.sequence += 1  # calendar clients accept a cancellation only with a newer SEQUENCE
+    meeting.save(update_fields=["status", "sequence"])
     return meeting

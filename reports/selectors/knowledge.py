@@ -4,7 +4,8 @@ For a horizon H (a date), the people at risk are those still employed whose reti
 date is on or before H (already eligible included). For each skill one of them holds at level
 `min_level` or above, the report counts the other employed people (not at risk themselves) who
 hold it at that level or above, and the mentees in an active pair with an active development
-goal for that skill. Skills nobody else holds and nobody is learning come first; then those nobody
+goal for that skill, and the flash conversations in the last year in which one of the holders at
+risk talked about it with a colleague (knowledge being passed on outside the pairs). Skills nobody else holds and nobody is learning come first; then those nobody
 else holds (fewest learners first), then the rest by how few others hold them; ties go to the
 skill with more holders at risk, then the earliest eligibility.
 """
@@ -12,13 +13,17 @@ skill with more holders at risk, then the earliest eligibility.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 
+from flash.models import FlashConversation
 from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill
 from programs.models import Mentorship
+
+FLASH_WINDOW = timedelta(days=365)
 
 
 @dataclass
@@ -45,6 +50,8 @@ class SkillAtRisk:
     holders: list[AtRiskHolder] = field(default_factory=list)
     others: int = 0
     learners: int = 0
+    # Flash conversations held in the last year in which a holder at risk passed this skill on.
+    flash_conversations: int = 0
 
     @property
     def unprotected(self) -> bool:
@@ -89,7 +96,7 @@ def knowledge_at_risk(
     program_id: int | None = None,
     status: str = "",
 ) -> KnowledgeReport:
-    """Four queries whatever the size of the organisation.
+    """Five queries whatever the size of the organisation.
 
     `department_id` narrows who is at risk; `program_id` counts only learners paired in that program;
     `status` (a key of SKILL_STATUSES) keeps only the skills in that state.
@@ -139,6 +146,17 @@ def knowledge_at_risk(
         )
         for row in learners:
             skills[row["skill_id"]].learners = row["n"]
+        now = timezone.now()
+        flashes = (
+            FlashConversation.objects.filter(
+                status=FlashConversation.Status.ACCEPTED, starts_at__lte=now, starts_at__gte=now - FLASH_WINDOW,
+                skill_id__in=skills, expert__in=at_risk,
+            )
+            .values("skill_id")
+            .annotate(n=Count("pk"))
+        )
+        for row in flashes:
+            skills[row["skill_id"]].flash_conversations = row["n"]
     ordered = sorted(
         skills.values(),
         key=lambda s: (not s.unprotected, s.others, s.learners, -len(s.holders), s.earliest, s.skill.lower()),
