@@ -13,6 +13,7 @@ Now nothing catches it, and these tests look for every way a link is made:
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -148,7 +149,10 @@ def _every_email(s: Scenario) -> None:
     subject_of = {
         "event_": s.event, "rsvp_": rsvp, "applications_": s.cycle, "choice_": s.cycle, "enrollment_": s.enrollment,
         "matched": s.pair, "meeting_nudge": s.pair, "help_": s.help_request, "coordinator_": s.users["coord"],
+        "flash_": s.flash,
     }  # fmt: skip
+    # The acceptance e-mail carries the agreed time: give the scenario's request one.
+    type(s.flash).objects.filter(pk=s.flash.pk).update(starts_at=timezone.now() + timedelta(days=2))
 
     def delivery_for(kind: str, obj: Any) -> Delivery:
         is_user = obj is s.users["coord"]
