@@ -23,7 +23,12 @@ def _fast_password_hashing(settings: object) -> None:
 @pytest.fixture(autouse=True)
 def _private_media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Uploads, exports and the demo's library files land in a folder of the run, never the repo's media/.
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    if Path(django_settings.MEDIA_ROOT) == Path(django_settings.BASE_DIR) / "media":  # not already a test's own
+        settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +164,10 @@ def nav_to(page, menu: str, link: str) -> None:
 def sign_out(page) -> None:
     """Sign out through the account menu."""
     nav = page.get_by_role("navigation", name="Main")
+    toggler = nav.locator(".navbar-toggler")
+    if toggler.is_visible():  # a phone: the account menu is inside the collapsed navigation
+        toggler.click()
+        nav.locator("#main-nav.show:not(.collapsing)").wait_for()
     nav.locator(".account-toggle").click()
     nav.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()

@@ -11,7 +11,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class FlashRequestForm(forms.Form):
-    skill = forms.ModelChoiceField(queryset=Skill.objects.none(), label="About")
+    skill = forms.ModelChoiceField(queryset=Skill.objects.none(), label="Skill")
     minutes = forms.TypedChoiceField(choices=LENGTHS, coerce=int, initial=30, label="Length")
     note = forms.CharField(
         label="What you would like to talk about", max_length=1000,
@@ -21,7 +21,12 @@ class FlashRequestForm(forms.Form):
 
     def __init__(self, *args: Any, expert: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = Skill.objects.filter(holders__person=expert).order_by("name")
+        skills = Skill.objects.filter(holders__person=expert).order_by("name")
+        self.fields["skill"].queryset = skills
+        if not self.is_bound and "skill" not in self.initial:
+            only = list(skills[:2])
+            if len(only) == 1:  # nothing to choose: saves a step and a "required" error
+                self.initial["skill"] = only[0].pk
 
 
 class FlashAcceptForm(forms.Form):
