@@ -6,3 +6,10 @@ class CommonConfig(AppConfig):
     breaker and the failover cache."""
 
     name = "common"
+
+    def ready(self) -> None:
+        from celery.signals import task_prerun
+
+        from common.enqueue import task_started
+
+        task_prerun.connect(task_started, weak=False, dispatch_uid="common.enqueue.task_started")

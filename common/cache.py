@@ -64,20 +64,20 @@ class FailoverCache(BaseCache):
         return caches[self._fallback_alias]
 
     # --- dispatch --------------------------------------------------------------------------
-    def _call(self, method: str, keys: list[str], version: int | None, *args: Any, **kwargs: Any) -> Any:
+    def _call(self, method: str, keys: list[str], key_version: int | None, /, *args: Any, **kwargs: Any) -> Any:
         if breaker.cache.allow():
             try:
                 result = getattr(self.primary, method)(*args, **kwargs)
             except _redis_errors() as exc:
                 breaker.cache.failure(exc)
                 if method in WRITES:  # it may still be applied, late, by a Redis that was hung
-                    self._remember(keys, version)
+                    self._remember(keys, key_version)
             else:
                 if breaker.cache.success():
                     self._repair()
                 return result
         if method in WRITES:
-            self._remember(keys, version)
+            self._remember(keys, key_version)
         return getattr(self.fallback, method)(*args, **kwargs)
 
     def _remember(self, keys: list[str], version: int | None) -> None:

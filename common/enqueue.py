@@ -50,11 +50,11 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
     return (KombuOperationalError, RedisError, ConnectionError, OSError, TimeoutError)
 
 
-def publish(task: Task, args: tuple = (), kwargs: dict | None = None) -> Outcome:
+def publish(task: Task, args: tuple = (), kwargs: dict | None = None, headers: dict | None = None) -> Outcome:
     """Publish once; never raise because of the broker."""
     if task.app.conf.task_always_eager:
         try:
-            task.apply_async(args=args, kwargs=kwargs)
+            task.apply_async(args=args, kwargs=kwargs, headers=headers)
         except Exception:
             logger.exception("Task %s%r failed in-process.", task.name, args)
             return Outcome.FAILED_IN_PROCESS
@@ -65,7 +65,7 @@ def publish(task: Task, args: tuple = (), kwargs: dict | None = None) -> Outcome
     try:
         # retry=False: Celery's publish retries sleep between attempts, which a page cannot afford.
         # A connection Redis closed (a restart) is re-opened by redis-py's pool before use anyway.
-        task.apply_async(args=args, kwargs=kwargs, retry=False)
+        task.apply_async(args=args, kwargs=kwargs, headers=headers, retry=False)
     except _broker_errors() as exc:
         breaker.broker.failure(exc)
         logger.warning("Could not queue %s%r: %s. The sweep will pick the work up.", task.name, args, exc)
@@ -88,10 +88,24 @@ def enqueue_on_commit(task: Task, *args: Any) -> None:
     row = PendingTask.objects.create(task=task.name, args=list(args))
 
     def _publish_after_commit() -> None:
-        if publish(task, args) is not Outcome.UNREACHABLE:
+        if publish(task, args, headers={HEADER: row.pk}) is not Outcome.UNREACHABLE:
             _forget(row.pk)
 
     transaction.on_commit(_publish_after_commit)
+
+
+# The message of a task queued through a PendingTask row names the row, so the task, once it
+# starts, deletes it (see `task_started`): a publish that timed out against a hung Redis but that
+# Redis ran when it woke up then leaves nothing for the sweep to queue a second time.
+HEADER = "pending_task"
+
+
+def task_started(sender: Task | None = None, task: Task | None = None, **kwargs: Any) -> None:
+    """Celery's task_prerun: the work is under way, so its catch-up row is no longer needed."""
+    request = getattr(task, "request", None)
+    pk = getattr(request, HEADER, None) or (getattr(request, "headers", None) or {}).get(HEADER)
+    if pk:
+        _forget(pk)
 
 
 def _forget(pk: int) -> None:
@@ -139,7 +153,7 @@ def pending_tasks_queue(*, now: datetime | None = None, limit: int = 500) -> int
             logger.error("PendingTask %s names no known task %r; dropped.", row.pk, row.task)
             _forget(row.pk)
             continue
-        outcome = publish(task, tuple(row.args))
+        outcome = publish(task, tuple(row.args), headers={HEADER: row.pk})
         if outcome is Outcome.UNREACHABLE:
             left = [r.pk for r in rows[index:]]
             PendingTask.objects.filter(pk__in=left).update(claimed_until=None, last_error="broker unreachable")
