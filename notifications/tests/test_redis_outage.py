@@ -81,18 +81,24 @@ def mail_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, redis_server, queue, mail_dir, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
+def media_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def worker(transactional_db, redis_server, queue, mail_dir, media_dir, tmp_path):
+    # One per test: between tests the database is flushed and its content types get new ids,
+    # which a long-lived worker would still hold in its ContentType cache.
     process = Worker(
         broker_url=redis_server.url,
         mail_dir=mail_dir,
-        log_dir=tmp_path_factory.mktemp("logs"),
+        log_dir=tmp_path,
         name="outage",
         env={
             "CELERY_TASK_DEFAULT_QUEUE": queue,
             "ENQUEUE_CATCH_UP_SECONDS": "0",  # beat's sweep queues what was left at once
             "REDIS_BREAKER_SECONDS": "1",
-            "MEDIA_DIR": str(media),
+            "MEDIA_DIR": str(media_dir),
         },
     )
     process.start()
