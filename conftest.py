@@ -32,6 +32,14 @@ def _private_media_root(settings: object, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture(autouse=True)
+def _redis_breakers_closed() -> None:
+    # The Redis breakers are per process: one test's outage must not make the next skip Redis.
+    from common import breaker
+
+    breaker.reset_all()
+
+
+@pytest.fixture(autouse=True)
 def _simple_static_storage(settings: object) -> None:
     # Tests render templates without running collectstatic.
     settings.STORAGES = {

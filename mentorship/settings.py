@@ -129,8 +129,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# A page must not wait on a Redis that is down or hung (process stopped, connections still
+# accepted): every Redis call, cache and broker, gives up after these, and after one failure the
+# breaker (common/breaker.py) skips Redis for REDIS_BREAKER_SECONDS. See docs/operations.md.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.3)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.3)
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis while it answers, the database table common_cache_fallback while it does not, so
+    # sign-in and its rate limits keep working (and keep limiting) through an outage.
+    CACHES = {
+        "default": {"BACKEND": "common.cache.FailoverCache", "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database"}},
+        "redis": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
+        },
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "common_cache_fallback",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -269,15 +289,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Don't let a page hang when Redis is down: fail fast, the periodic sweep catches up.
+# Don't let a page hang when Redis is down or hung: one connection attempt, short timeouts, no
+# publish retry that sleeps (common/enqueue.py publishes with retry=False; the policy below is
+# for Celery's own publishes, e.g. a task's retry). What could not be queued is queued by the
+# sweep. Workers may be given longer timeouts through the same variables.
 # visibility_timeout: how long Redis keeps a task a dead worker took before handing it to
 # another worker (acks_late). It must stay longer than any task runs.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=REDIS_CONNECT_TIMEOUT)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": 1,
+    "max_retries": 0,
     "interval_start": 0,
-    "interval_step": 0.2,
-    "socket_connect_timeout": 1,
-    "socket_timeout": 5,
+    "interval_step": 0,
+    "interval_max": 0,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=REDIS_SOCKET_TIMEOUT),
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
     # How often a worker looks for such abandoned tasks (a cheap sorted-set scan).
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=60),
@@ -298,6 +324,9 @@ REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", defau
 REMINDER_SEND_TIME_LIMIT = env.int("REMINDER_SEND_TIME_LIMIT", default=2 * 60)
 # A pending delivery already queued is queued again only after this long (the queue may be slow).
 REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=30)
+# Work a request asked for but could not queue (common.PendingTask) is queued by the sweep once
+# it is this old; younger rows may still be being published by their own request.
+ENQUEUE_CATCH_UP_SECONDS = env.int("ENQUEUE_CATCH_UP_SECONDS", default=60)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
 # Pause before each message, to pace an SMTP relay that throttles bursts.
 REMINDER_SEND_PAUSE_SECONDS = env.float("REMINDER_SEND_PAUSE_SECONDS", default=0.0)

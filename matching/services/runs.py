@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from audit.references import person_ref
 from audit.services import audit_record
-from matching import engine
+from common.enqueue import enqueue_on_commit
+from matching import engine, tasks
 from matching.models import MatchBan, MatchProposal, MatchRun, MatchSettings, MenteeChoice
 from matching.services.inputs import CycleInput, cycle_input, explanation_json, settings_for
 from profiles.models import Person
@@ -87,25 +88,10 @@ def run_start(*, cycle: Cycle, by: Any, parent: MatchRun | None = None) -> Match
         cycle=cycle, parent=parent, mode=mode, settings=settings.to_dict(), inputs=inputs, started_by=by
     )
     audit_record(actor=by, action="matching.run", target=run, summary=f"Started run {run.pk} ({mode})")
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    # With Redis down the run stays queued and the sweep hands it to a worker once Redis is
+    # back: running the engine in the request instead could hold the page for minutes.
+    enqueue_on_commit(tasks.execute_run, run.pk)
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    from matching import tasks
-
-    _send(tasks.execute_run, [run_id], lambda: run_execute(run_id=run_id))
-
-
-def _send(task: Any, args: list, in_process: Any) -> None:
-    try:
-        task.apply_async(args=args, retry=False)
-    except Exception:
-        if task.app.conf.task_always_eager:
-            raise
-        # No broker reachable: the coordinator is waiting on the page, so do the work here instead.
-        logger.warning("Could not queue %s%r; running it in-process.", task.name, args, exc_info=True)
-        in_process()
 
 
 def _pairs(rows: list) -> frozenset[tuple[int, int]]:
@@ -240,14 +226,7 @@ def run_publish_request(*, run: MatchRun, by: Any) -> MatchRun:
         raise ValidationError("This run is already being published.")
     run.publish_state, run.publish_message = MatchRun.Publishing.QUEUED, ""
     run.save(update_fields=["publish_state", "publish_message"])
-    user_id = by.pk
-
-    def send() -> None:
-        from matching import tasks
-
-        _send(tasks.publish_run, [run.pk, user_id], lambda: run_publish_execute(run_id=run.pk, user_id=user_id))
-
-    transaction.on_commit(send)
+    enqueue_on_commit(tasks.publish_run, run.pk, by.pk)
     return run
 
 

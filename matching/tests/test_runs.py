@@ -147,15 +147,30 @@ def test_the_task_retries_on_database_errors_and_acks_late():
     assert OperationalError in tasks.execute_run.autoretry_for
 
 
-def test_without_a_reachable_broker_the_run_executes_in_process(world):
-    run = MatchRun.objects.create(cycle=world.cycle, settings={})
+def test_without_a_reachable_broker_the_run_waits_queued_and_the_sweep_runs_it(client, world, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from common.models import PendingTask
+    from notifications.services import sweep
+
+    client.force_login(world.coordinator)
     conf = tasks.execute_run.app.conf
     eager = conf.task_always_eager
     conf.task_always_eager = False  # as in production, where a broker is configured but down
     try:
         with mock.patch.object(tasks.execute_run, "apply_async", side_effect=OSError("no broker")):
-            runs._enqueue(run.pk)
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(reverse("matching:run-start", args=[world.cycle.pk]))
     finally:
         conf.task_always_eager = eager
+    run = MatchRun.objects.get(cycle=world.cycle)
+    assert response.status_code == 302
+    assert run.status == MatchRun.Status.QUEUED  # not run in the request
+    assert list(PendingTask.objects.values_list("task", "args")) == [("matching.tasks.execute_run", [run.pk])]
+
+    sweep(now=timezone.now() + timedelta(minutes=2))  # broker back (in-process here)
     run.refresh_from_db()
     assert run.status == MatchRun.Status.DONE and run.matched_count == 3
+    assert not PendingTask.objects.exists()

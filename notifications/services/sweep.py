@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from common.enqueue import pending_tasks_queue
 from notifications import selectors
 from notifications.models import Delivery, Kind
 from notifications.services.claims import (
@@ -36,10 +37,11 @@ logger = logging.getLogger("notifications.sweep")
 class SweepResult:
     claimed: dict[str, int] = field(default_factory=dict)
     queued: int = 0
+    tasks_caught_up: int = 0
 
     def __str__(self) -> str:
         parts = ", ".join(f"{k}={v}" for k, v in sorted(self.claimed.items()))
-        return f"claimed: {parts or 'none'}; queued {self.queued}"
+        return f"claimed: {parts or 'none'}; queued {self.queued}; tasks caught up {self.tasks_caught_up}"
 
 
 def invitation_due(event: Event) -> date:
@@ -221,7 +223,9 @@ def coordinator_digests_claim(*, now: datetime) -> int:
 
 
 def sweep(*, now: datetime | None = None, queue: bool = True) -> SweepResult:
-    """Claim everything due now, then queue every pending delivery (new or left behind)."""
+    """Claim everything due now, then queue every pending delivery (new or left behind) and every
+    task a request could not queue (a survey's invitations, an export, a roster apply, a match
+    run or its publishing: common.PendingTask)."""
     from notifications.services.surveys import surveys_claim
 
     now = now or timezone.now()
@@ -245,5 +249,9 @@ def sweep(*, now: datetime | None = None, queue: bool = True) -> SweepResult:
             logger.exception("Reminder rule %s failed; the other rules ran.", name)
             result.claimed[name] = -1
     if queue:
+        try:
+            result.tasks_caught_up = pending_tasks_queue(now=now)
+        except Exception:
+            logger.exception("Catching up pending tasks failed; deliveries are still queued.")
         result.queued = deliveries_queue(ids=deliveries_to_queue(now=now), now=now)
     return result

@@ -94,9 +94,33 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
+            self.resume()  # a stopped (SIGSTOP) process cannot act on SIGTERM
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+    def pause(self) -> None:
+        """SIGSTOP: Redis hung, not gone. The kernel still accepts connections and buffers the
+        commands sent; nothing answers until `resume`, which then runs what was buffered."""
+        assert self.process and self.process.poll() is None
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)
+
+
+def queue_drained(url: str, queue: str) -> bool:
+    """Nothing waiting in `queue` and nothing of it taken by a worker but unacknowledged."""
+    import json
+
+    import redis
+
+    client = redis.Redis.from_url(url)
+    if client.llen(queue):
+        return False
+    # kombu keeps unacknowledged messages as [message, exchange, routing key] in one hash.
+    return not any(json.loads(raw)[2] == queue for raw in client.hvals("unacked"))
 
 
 class Worker:

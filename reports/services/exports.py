@@ -83,9 +83,10 @@ def export_file_request(
         file_format=file_format,
         filters={"filters": filters.as_json(), "options": _json_options(options)},
     )
+    from common.enqueue import enqueue_on_commit
     from reports import tasks
 
-    transaction.on_commit(lambda: tasks.build_export_file.delay(export_file.pk))
+    enqueue_on_commit(tasks.build_export_file, export_file.pk)
     return export_file
 
 

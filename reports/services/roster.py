@@ -424,10 +424,11 @@ def roster_apply_request(*, roster_import: RosterImport, by: Any, valid_rows_onl
         )
     locked.apply_requested_at, locked.apply_error = timezone.now(), ""
     locked.save(update_fields=["apply_requested_at", "apply_error"])
+    from common.enqueue import enqueue_on_commit
     from reports import tasks
 
     user_id = by.pk if getattr(by, "is_authenticated", False) else None
-    transaction.on_commit(lambda: tasks.apply_roster.delay(locked.pk, user_id, valid_rows_only))
+    enqueue_on_commit(tasks.apply_roster, locked.pk, user_id, valid_rows_only)
     return True
 
 
@@ -436,10 +437,16 @@ def roster_apply_queued(*, roster_import_id: int, user_id: int | None, valid_row
     from accounts.models import User
 
     roster_import = RosterImport.objects.defer("rows").get(pk=roster_import_id)
+    # The task may arrive twice (the sweep queues what a hung Redis seemed to refuse): a copy
+    # finding the request already settled, applied or refused, does nothing and mails nobody.
+    if roster_import.status != RosterImport.Status.PREVIEWED or roster_import.apply_requested_at is None:
+        return
     user = User.objects.filter(pk=user_id).first() if user_id else None
     try:
         result = roster_apply(roster_import=roster_import, by=user, valid_rows_only=valid_rows_only)
     except ValidationError as exc:
+        if RosterImport.objects.filter(pk=roster_import_id).exclude(status=RosterImport.Status.PREVIEWED).exists():
+            return  # a concurrent copy applied it while this one waited for the row lock
         message = " ".join(exc.messages)
         RosterImport.objects.filter(pk=roster_import_id).update(apply_requested_at=None, apply_error=message[:500])
         if user:

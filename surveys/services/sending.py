@@ -131,10 +131,10 @@ def survey_open(*, survey: Survey, now: datetime | None = None) -> int:
         survey.opens_on = min(survey.opens_on, today)
         survey.save(update_fields=["opened_at", "opens_on"])
     if created:
+        from common.enqueue import enqueue_on_commit
         from surveys import tasks
 
-        survey_id = survey.pk
-        transaction.on_commit(lambda: tasks.send_survey_invitations.delay(survey_id))
+        enqueue_on_commit(tasks.send_survey_invitations, survey.pk)
     logger.info("survey opened", extra={"survey_id": survey.pk, "new_invitations": created})
     return created
 
