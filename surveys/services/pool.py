@@ -70,6 +70,9 @@ def breakdown_scheme(*, survey: Survey) -> Scheme:
 def pool_release(*, survey_id: int, today: date | None = None) -> int:
     """Release what the rule allows for this survey; return how many Responses were made."""
     today = today or timezone.localdate()
+    closed = Survey.objects.filter(pk=survey_id, closes_on__lt=today).exists()
+    if not closed and PendingSubmission.objects.filter(survey_id=survey_id).count() < _release_at():
+        return 0  # the common case after a submit: one count, no lock, no transaction
     with transaction.atomic():
         # The survey row lock makes releases of one survey take turns; submits never wait on it.
         survey = Survey.objects.select_for_update().get(pk=survey_id)
