@@ -326,9 +326,13 @@ class Draft(models.Model):
 
     @property
     def data(self) -> dict:
-        from surveys.anonymity.sealing import unseal
+        """What was typed; empty if SECRET_KEY changed without keeping the old one as a fallback."""
+        from surveys.anonymity.sealing import InvalidToken, unseal
 
-        return unseal(self.sealed)
+        try:
+            return unseal(self.sealed)
+        except InvalidToken:
+            return {}
 
 
 class PendingSubmission(models.Model):

@@ -112,3 +112,12 @@ def test_questions_are_locked_while_answers_wait_in_the_pool(survey):
     assert not questions_locked(survey)
     _submit(survey, 1)
     assert questions_locked(survey)
+
+
+def test_a_draft_sealed_under_a_forgotten_key_reads_as_empty_not_an_error(settings, db):
+    from surveys.models import Draft
+
+    draft = Draft(invitation=InvitationFactory(), sealed=seal({"q1": "typed"}))
+    settings.SECRET_KEY = "rotated-without-a-fallback"
+    settings.SECRET_KEY_FALLBACKS = []
+    assert draft.data == {}
