@@ -10,7 +10,6 @@ the at-risk flags from low pairing scores work exactly as they do for real answe
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,10 +17,12 @@ from django.conf import settings
 
 from programs.models import Event
 from surveys import starter
+from surveys.anonymity.coarsening import scheme_for
 from surveys.forms import AnswerValue
-from surveys.models import MIN_GROUP_SIZE, Answer, Invitation, Question, QuestionKind, Response, Survey, SurveyTemplate
+from surveys.models import Answer, Invitation, Question, QuestionKind, Response, Survey, SurveyTemplate
 from surveys.services.answering import response_submit
 from surveys.services.building import survey_create_from_template
+from surveys.services.pool import week_of
 from surveys.services.sending import survey_open
 
 from .builds import ProgramsBuild
@@ -78,7 +79,7 @@ def build_surveys(*, rng: random.Random, roster: Roster, programs: ProgramsBuild
             return
         for invitation, day, answers in answering:
             # Named answers go through the service: it raises the pair flags for low scores.
-            counts["survey_responses"] += response_submit(invitation=invitation, answers=answers, today=day) is not None
+            counts["survey_responses"] += response_submit(invitation=invitation, answers=answers, today=day)
 
     milestone = Survey.Trigger.MILESTONE
     run(make("kickoff-expectations", past, trigger=milestone, milestone=Survey.Milestone.START, offset_days=-3), 0.7)
@@ -117,23 +118,16 @@ def _anonymous_responses(
 ) -> int:
     """Bulk version of response_submit for anonymous surveys, with the same anonymity rule.
 
-    A response keeps no person, pair, invitation or time; its role and department are kept only
-    when at least MIN_GROUP_SIZE people of that group were invited (surveys.services.answering).
+    A response keeps no person, pair, invitation or time (only the week), and its role and
+    department only as coarse as keeps every combination at five invitees: the scheme the pool
+    applies on release (surveys.anonymity.coarsening). Demo data skips the pool itself.
     """
-    roles = Counter(i.role for i in invitations)
-    departments = Counter(i.person.department_id for i in invitations)
+    scheme = scheme_for((i.person_id, i.role, i.person.department_id) for i in invitations)
     responses, answers = [], []
     for invitation, day, values in answering:
+        role, department_id = scheme.apply(invitation.role, invitation.person.department_id)
         response = Response(
-            survey=survey,
-            anonymous=True,
-            role=invitation.role if invitation.role and roles[invitation.role] >= MIN_GROUP_SIZE else "",
-            department_id=(
-                invitation.person.department_id
-                if departments[invitation.person.department_id] >= MIN_GROUP_SIZE
-                else None
-            ),
-            submitted_on=day,
+            survey=survey, anonymous=True, role=role, department_id=department_id, submitted_on=week_of(day)
         )
         responses.append(response)
         answers += [

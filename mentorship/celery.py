@@ -42,6 +42,12 @@ def _beat_schedule() -> dict:
             "task": "surveys.tasks.purge_drafts",
             "schedule": crontab(hour=3, minute=27),
         },
+        # Anonymous answers wait sealed in a pool and are released in shuffled batches; what is
+        # still waiting when a survey closes is released here (surveys.services.pool).
+        "survey-pools-release": {
+            "task": "surveys.tasks.release_pools",
+            "schedule": crontab(minute=43),
+        },
         # Mailed export files expire after REPORTS_EXPORT_KEEP_DAYS; their links stop working then.
         "report-exports-purge": {
             "task": "reports.tasks.purge_export_files",

@@ -1,8 +1,10 @@
 """Exports of survey responses: one row per response, one column per question.
 
-Anonymous surveys export answers and the submit date only: no name, and not even role or
+Anonymous surveys export answers and the week of release only: no name, and not even role or
 department, because a spreadsheet row can cross them (mentors × a small department) in a way the
-results page never does. Likert and rating answers are exported as numbers, for analysis.
+results page never does. The visibility policy (common.visibility) decides the rest: with fewer
+than five released responses nothing is exported (`allowed` is False), and a question fewer than
+five people answered has no column. Likert and rating answers are exported as numbers.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.db.models import Count, Q
+
+from common import visibility
 from common.exports import Export
 from surveys.models import Answer, Question, QuestionKind, Response, Survey
 
@@ -32,12 +37,21 @@ class ResponsesExport(Export):
 
     def __init__(self, survey: Survey) -> None:
         self.survey = survey
-        self.questions = list(Question.objects.filter(survey=survey).order_by("position", "pk"))
+        questions = list(Question.objects.filter(survey=survey).order_by("position", "pk"))
+        self.allowed = True
+        if survey.anonymous:
+            self.allowed = visibility.can_show_total(Response.objects.filter(survey=survey).count())
+            answered = _answered(questions)
+            questions = [q for q in questions if visibility.can_show(answered.get(q.pk, 0))]
+        self.questions = questions
         identity = [] if survey.anonymous else ["Name", "E-mail", "Role", "Department", "Pair"]
-        self.columns = ["Submitted on", *identity, *(q.text for q in self.questions)]
+        first = "Week released" if survey.anonymous else "Submitted on"
+        self.columns = [first, *identity, *(q.text for q in self.questions)]
         self.title = f"survey-{survey.pk}-responses"
 
     def rows(self, **filters: Any) -> Iterator[Sequence[object]]:
+        if not self.allowed:
+            return
         # Plain tuples in chunks (no model instances): 10,000 responses stay a few queries.
         responses = Response.objects.filter(survey=self.survey)
         if self.survey.anonymous:
@@ -75,6 +89,13 @@ class ResponsesExport(Export):
                     *head[1:],
                     *(cell(q, *given[q.pk]) if q.pk in given else "" for q in by_id.values()),
                 ]
+
+
+def _answered(questions: list[Question]) -> dict[int, int]:
+    """People who answered each question (a blank free text or an empty choice is no answer)."""
+    given = Q(number__isnull=False) | ~Q(text="") | ~Q(options=[])
+    rows = Answer.objects.filter(question__in=questions).filter(given).values_list("question_id").annotate(n=Count("pk"))
+    return dict(rows.values_list("question_id", "n"))
 
 
 def _pair(mentor_first: str | None, mentor_last: str | None, mentee_first: str | None, mentee_last: str | None) -> str:

@@ -1,8 +1,9 @@
 """Survey templates, surveys copied into a cycle, invitations, drafts and responses.
 
 Anonymity is a property of the schema, not of the views: a Response of an anonymous survey has
-no foreign key to a person or an invitation, no submit time (only the date) and a random UUID
-key (so the order of rows says nothing about who answered when). See docs/surveys.md.
+no foreign key to a person or an invitation, no submit time (only the week it was released), a
+random UUID key, and reaches the table only in shuffled batches from the sealed pending pool
+(PendingSubmission), in a transaction of its own. See docs/surveys.md.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from common.visibility import MIN_GROUP_SIZE
 from profiles.models import Department, Person
 from programs.models import Cycle, Event, Mentorship, Program
 
-# Results of an anonymous survey (and every breakdown group) are hidden below this many respondents.
-MIN_GROUP_SIZE = 5
+__all__ = ["MIN_GROUP_SIZE"]  # re-exported: the rule itself lives in common.visibility
 
 
 class QuestionKind(models.TextChoices):
@@ -310,14 +311,44 @@ class Invitation(models.Model):
 
 
 class Draft(models.Model):
-    """Answers typed so far, kept by invitation until submit, then deleted."""
+    """Answers typed so far, kept by invitation until submit, then deleted.
+
+    The answers are sealed (surveys.anonymity.sealing): a draft is the one place unsent answers
+    sit next to a person, so a copy of the database must not read them.
+    """
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="draft")
-    data = models.JSONField(default=dict)
+    sealed = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Draft for invitation {self.invitation_id}"
+
+    @property
+    def data(self) -> dict:
+        """What was typed; empty if SECRET_KEY changed without keeping the old one as a fallback."""
+        from surveys.anonymity.sealing import InvalidToken, unseal
+
+        try:
+            return unseal(self.sealed)
+        except InvalidToken:
+            return {}
+
+
+class PendingSubmission(models.Model):
+    """Answers to an anonymous survey waiting, sealed, to be released into Response in a batch.
+
+    Written in a transaction of its own, after the one that marks the invitation used, and with
+    nothing but the survey in clear: no time, no sequence (a random UUID), no person. Released
+    rows are deleted in the transaction that inserts their Responses (surveys.services.pool).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pending")
+    sealed = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Pending answers to {self.survey_id}"
 
 
 class Response(models.Model):
@@ -340,6 +371,7 @@ class Response(models.Model):
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Named: the day. Anonymous: the Monday of the week its batch was released.
     submitted_on = models.DateField(default=timezone.localdate)
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="Named surveys only.")
 

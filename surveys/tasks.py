@@ -27,6 +27,14 @@ def send_survey_invitation(self, invitation_id: int) -> bool:
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def release_pools() -> int:
+    """Hourly: anonymous answers still waiting in the pool of a closed survey are released."""
+    from surveys.services.pool import pools_release_due
+
+    return pools_release_due()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def purge_drafts() -> int:
     """Daily: drafts of closed surveys can never be submitted, so they are deleted."""
     from surveys.services.answering import drafts_purge

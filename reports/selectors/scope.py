@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.roles import is_hr_analyst
+from common.visibility import MIN_GROUP_SIZE
 from programs.models import Cycle, Program
 from programs.selectors.access import coordinated_programs
 
@@ -60,4 +61,6 @@ def percent(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)
 
 
-SMALL_GROUP = 5  # groups of fewer people are marked, so a percentage of 2 people is read as such
+# Groups of fewer people are marked, so a percentage of 2 people is read as such: the same
+# threshold as the anonymity rule (common.visibility), so "small" means one thing everywhere.
+SMALL_GROUP = MIN_GROUP_SIZE

@@ -2,8 +2,8 @@
 
 That selector returns, per cycle, invitations, responses and the share of positive answers to
 the "helped me grow" and "pairing satisfaction" questions (None behind fewer than 5 answers).
-Here several cycles are combined into headline figures. When there is no surveys selector or
-nobody was invited, the pages say "No survey data yet".
+Here several cycles are combined into headline figures, through the one visibility policy
+(common.visibility). When nobody was invited, the pages say "No survey data yet".
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from common import visibility
 from surveys.selectors import cycle_outcomes
 
 
@@ -48,13 +49,15 @@ def _fmt(value: float) -> str:
 def _share(label: str, outcomes: list[Any], percent_attr: str, count_attr: str) -> SurveyHeadline:
     # Cycles whose figure the surveys app withholds (fewer than 5 answers) stay withheld here:
     # the combined share is over the cycles with a published figure only.
+    # Each published cycle already rests on five answers or more, so their sum does too; the
+    # check stays so the rule is applied here by the policy, not assumed.
     published = [(getattr(o, percent_attr), getattr(o, count_attr)) for o in outcomes if getattr(o, percent_attr) is not None]
     answers = sum(n for _, n in published)
-    if not answers:
-        return SurveyHeadline(label, "not enough answers", "shown from 5 answers up")
+    if not visibility.can_show_total(answers):
+        return SurveyHeadline(label, "not enough answers", f"shown from {visibility.MIN_GROUP_SIZE} answers up")
     positive = sum(round(pct * n / 100) for pct, n in published)
     withheld = sum(getattr(o, count_attr) for o in outcomes if getattr(o, percent_attr) is None)
     detail = f"{positive} of {answers} answers"
     if withheld:
-        detail += f"; {withheld} more in cycles with fewer than 5 answers are not counted"
+        detail += f"; {withheld} more in cycles with fewer than {visibility.MIN_GROUP_SIZE} answers are not counted"
     return SurveyHeadline(label, f"{_fmt(100 * positive / answers)}%", detail)

@@ -13,6 +13,7 @@ from reports.selectors.surveys import SurveyHeadline, survey_headlines
 from surveys import services
 from surveys.forms import AnswerValue
 from surveys.models import Measure, QuestionKind
+from surveys.tests.conftest import release_all
 from surveys.tests.factories import InvitationFactory, OpenSurveyFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def answered(cycle, n: int, *, grew_yes: int, pairing_yes: int, silent: int = 1)
                 pairing.pk: AnswerValue(number=8 if i < pairing_yes else 3),
             },
         )
+    release_all(survey)  # anonymous answers reach the figures once released from the pool
     for _ in range(silent):
         InvitationFactory(survey=survey)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import Person
 from programs.selectors.access import coordinated_cycles, coordinated_programs
-from surveys.models import Invitation, Response, Survey, SurveyTemplate
+from surveys.models import Invitation, PendingSubmission, Response, Survey, SurveyTemplate
 from surveys.tokens import hash_token
 
 
@@ -20,13 +20,22 @@ def _count(qs: QuerySet, field: str = "survey") -> Any:
 
 
 def coordinator_surveys(user: Any, *, cycle_id: int | None = None) -> QuerySet[Survey]:
-    """Surveys of the cycles this user coordinates, with invited and responded counts."""
+    """Surveys of the cycles this user coordinates, with invited and responded counts.
+
+    `responded` counts every submission; `waiting` is the part of it still in the pending pool
+    (anonymous answers not yet released into the results).
+    """
     surveys = Survey.objects.filter(cycle__in=coordinated_cycles(user))
     if cycle_id is not None:
         surveys = surveys.filter(cycle_id=cycle_id)
     return (
         surveys.select_related("cycle__program", "event")
-        .annotate(invited=_count(Invitation.objects.all()), responded=_count(Response.objects.all()))
+        .annotate(
+            invited=_count(Invitation.objects.all()),
+            released=_count(Response.objects.all()),
+            waiting=_count(PendingSubmission.objects.all()),
+        )
+        .annotate(responded=F("released") + F("waiting"))
         .order_by("cycle__program__name", "-cycle__starts_on", "opens_on", "pk")
     )
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from surveys.models import MIN_GROUP_SIZE, Answer, Invitation, Measure, QuestionKind, Response
+from common import visibility
+from surveys.models import Answer, Invitation, Measure, PendingSubmission, QuestionKind, Response
 
 _POSITIVE = (
     Q(question__kind=QuestionKind.LIKERT, number__gte=4)
@@ -29,20 +30,21 @@ class Outcomes:
 
 
 def cycle_outcomes(*, cycle_ids: Iterable[int]) -> dict[int, Outcomes]:
-    """Headline survey figures for each cycle, in three queries whatever the number of cycles.
+    """Headline survey figures for each cycle, in four queries whatever the number of cycles.
 
     Contract (relied on by reports/ and the coordinator dashboard):
     - Every id asked for is a key of the result, with zeros and Nones when it has no surveys.
-    - `invited` / `respondents`: invitations and submitted responses summed over all the
-      cycle's surveys (a person asked twice counts twice; anonymous responses cannot be
-      de-duplicated, by design). `response_rate` = 100 * respondents / invited, one decimal,
-      None when nobody was invited.
+    - `invited` / `respondents`: invitations and submissions summed over all the cycle's surveys
+      (a person asked twice counts twice; anonymous responses cannot be de-duplicated, by
+      design). Anonymous answers still waiting in the pending pool count as respondents; they
+      enter the percentages once released. `response_rate` = 100 * respondents / invited, one
+      decimal, None when nobody was invited.
     - `agree_grew_percent`: share of answers to questions measuring "the program helped me grow"
       (Measure.HELPED_GROW) that are positive: Likert 4–5, rating 7–10, or yes.
       `grew_respondents` is how many answered such a question.
     - `pairing_satisfied_percent`: the same over Measure.PAIRING_SATISFACTION questions.
-    - A percentage is None when fewer than MIN_GROUP_SIZE (5) answers stand behind it, so the
-      figure can be shown anywhere without exposing a small group.
+    - A percentage is None unless common.visibility.can_show_total allows it (five answers or
+      more behind it), so the figure can be shown anywhere without exposing a small group.
     Percentages are floats 0–100 rounded to one decimal.
     """
     ids = sorted({int(i) for i in cycle_ids})
@@ -56,6 +58,12 @@ def cycle_outcomes(*, cycle_ids: Iterable[int]) -> dict[int, Outcomes]:
     )
     responded = dict(
         Response.objects.filter(survey__cycle_id__in=ids)
+        .values_list("survey__cycle_id")
+        .annotate(n=Count("pk"))
+        .values_list("survey__cycle_id", "n")
+    )
+    waiting = dict(
+        PendingSubmission.objects.filter(survey__cycle_id__in=ids)
         .values_list("survey__cycle_id")
         .annotate(n=Count("pk"))
         .values_list("survey__cycle_id", "n")
@@ -74,7 +82,7 @@ def cycle_outcomes(*, cycle_ids: Iterable[int]) -> dict[int, Outcomes]:
     }
     result = {}
     for cycle_id in ids:
-        inv, resp = invited.get(cycle_id, 0), responded.get(cycle_id, 0)
+        inv, resp = invited.get(cycle_id, 0), responded.get(cycle_id, 0) + waiting.get(cycle_id, 0)
         grew_total, grew_positive = figures.get((cycle_id, Measure.HELPED_GROW), (0, 0))
         pair_total, pair_positive = figures.get((cycle_id, Measure.PAIRING_SATISFACTION), (0, 0))
         result[cycle_id] = Outcomes(
@@ -91,6 +99,6 @@ def cycle_outcomes(*, cycle_ids: Iterable[int]) -> dict[int, Outcomes]:
 
 
 def _share(part: int, whole: int) -> float | None:
-    if whole < MIN_GROUP_SIZE:
+    if not visibility.can_show_total(whole):
         return None
     return round(100 * part / whole, 1)

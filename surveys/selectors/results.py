@@ -1,7 +1,10 @@
 """Results of one survey, in a fixed number of queries whatever the number of answers.
 
-The five-respondent rule (MIN_GROUP_SIZE) is applied here, once, for anonymous surveys: the whole
-result when fewer people responded, any question fewer people answered, and any breakdown group.
+For anonymous surveys every figure goes through common.visibility: the whole result when fewer
+than five responses were released, any question fewer people answered, any breakdown group or
+cell under five, and (complementary suppression) the smallest visible groups too when the hidden
+ones together are under five, so that no hidden group is "total minus the others". Answers still
+waiting in the pending pool are counted (`waiting`) but in no figure until released.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from typing import Any
 from django.db.models import Avg, Count, F, Window
 from django.db.models.functions import RowNumber
 
+from common import visibility
 from surveys.models import (
     LIKERT_LABELS,
-    MIN_GROUP_SIZE,
     Answer,
     Invitation,
+    PendingSubmission,
     Question,
     QuestionKind,
     Response,
@@ -86,10 +90,16 @@ class SurveyResults:
     numeric_questions: list[Question]
     breakdowns: list[Breakdown]
     named: list[NamedResponse]
+    waiting: int = 0  # anonymous answers in the pending pool, not yet in any figure
+
+    @property
+    def responded(self) -> int:
+        """Everyone who submitted: released responses and answers waiting in the pool."""
+        return self.respondents + self.waiting
 
     @property
     def response_rate(self) -> float | None:
-        return round(100 * self.respondents / self.invited, 1) if self.invited else None
+        return round(100 * self.responded / self.invited, 1) if self.invited else None
 
     def chart_data(self) -> list[dict[str, Any]]:
         """What static/js/survey_results.js draws; the page's tables hold the same numbers."""
@@ -109,10 +119,13 @@ def survey_results(*, survey: Survey) -> SurveyResults:
     anonymous = survey.anonymous
     invited = Invitation.objects.filter(survey=survey).count()
     respondents = Response.objects.filter(survey=survey).count()
+    waiting = PendingSubmission.objects.filter(survey=survey).count() if anonymous else 0
     questions = list(Question.objects.filter(survey=survey).order_by("position", "pk"))
     numeric = [q for q in questions if q.kind in (QuestionKind.LIKERT, QuestionKind.RATING, QuestionKind.YES_NO)]
-    hidden = anonymous and respondents < MIN_GROUP_SIZE
-    results = SurveyResults(survey, invited, respondents, hidden, [QuestionResult(q) for q in questions], numeric, [], [])
+    hidden = anonymous and not visibility.can_show_total(respondents)
+    results = SurveyResults(
+        survey, invited, respondents, hidden, [QuestionResult(q) for q in questions], numeric, [], [], waiting
+    )
     if hidden or not questions:
         return results
     by_id = {r.question.pk: r for r in results.questions}
@@ -154,13 +167,14 @@ def survey_results(*, survey: Survey) -> SurveyResults:
             _choices(result, singles[q.pk], sum(singles[q.pk].values()))
         elif q.kind == QuestionKind.MULTIPLE:
             _choices(result, multiples[q.pk], multiple_answered[q.pk])
-        if anonymous and q.kind != QuestionKind.TEXT and result.answered < MIN_GROUP_SIZE:
+        if anonymous and q.kind != QuestionKind.TEXT and not visibility.can_show(result.answered):
             result.hidden, result.buckets, result.mean, result.nps, result.positive_percent = True, [], None, None, None
 
     _free_text(results, by_id, answers, anonymous)
+    shown_overall = {r.question.pk for r in results.questions if not r.hidden}
     results.breakdowns = [
-        _breakdown(survey, numeric, anonymous, "By role", "role", None, ROLE_LABELS),
-        _breakdown(survey, numeric, anonymous, "By department", "department_id", "department__name", {}),
+        _breakdown(survey, numeric, shown_overall, anonymous, "By role", "role", None, ROLE_LABELS),
+        _breakdown(survey, numeric, shown_overall, anonymous, "By department", "department_id", "department__name", {}),
     ]
     if not anonymous:
         results.named = _named_responses(survey, questions)
@@ -192,7 +206,7 @@ def _free_text(results: SurveyResults, by_id: dict[int, QuestionResult], answers
     for qid in text_ids:
         result = by_id[qid]
         result.answered = result.texts_total = totals.get(qid, 0)
-        if anonymous and result.texts_total < MIN_GROUP_SIZE:
+        if anonymous and not visibility.can_show(result.texts_total):
             result.hidden = True
     shown = [qid for qid in text_ids if totals.get(qid) and not by_id[qid].hidden]
     if not shown:
@@ -221,36 +235,53 @@ def _free_text(results: SurveyResults, by_id: dict[int, QuestionResult], answers
 def _breakdown(
     survey: Survey,
     numeric: list[Question],
+    shown_overall: set[int],
     anonymous: bool,
     title: str,
     key: str,
     label_field: str | None,
     labels: dict[str, str],
 ) -> Breakdown:
-    """Respondents and mean answers per group (role, or department id with its name)."""
+    """Respondents and mean answers per group (role, or department id with its name).
+
+    Anonymous: groups and cells pass through common.visibility. The survey's respondent total is
+    on the page, so group sizes are complemented; each question's overall mean is on the page
+    (when shown), so that question's column of means is complemented too.
+    """
     fields = [key, label_field] if label_field else [key]
     sizes = {
         row[0]: (row[-1], row[1] if label_field else None)
         for row in Response.objects.filter(survey=survey).values_list(*fields).annotate(n=Count("pk")).order_by()
     }
     means: dict[tuple[Any, int], float] = {}
+    answered: dict[tuple[Any, int], int] = {}
     if numeric:
         rows = (
             Answer.objects.filter(question__in=numeric, number__isnull=False)
             .values(key_value=F(f"response__{key}"), qid=F("question_id"))
-            .annotate(mean=Avg("number"))
+            .annotate(mean=Avg("number"), n=Count("pk"))
             .order_by()
         )
-        means = {(row["key_value"], row["qid"]): row["mean"] for row in rows}
-    groups, hidden = [], 0
+        for row in rows:
+            means[(row["key_value"], row["qid"])] = row["mean"]
+            answered[(row["key_value"], row["qid"])] = row["n"]
+    shown_groups = set(sizes)
+    shown_cells = {q.pk: set(sizes) for q in numeric}
+    if anonymous:
+        shown_groups = visibility.visible_groups({value: size for value, (size, _) in sizes.items()})
+        for q in numeric:
+            column = {value: answered.get((value, q.pk), 0) for value in sizes}
+            shown_cells[q.pk] = visibility.visible_cells(
+                column, groups_shown=shown_groups, total_shown=q.pk in shown_overall
+            )
+    groups = []
     for value, (size, name) in sorted(sizes.items(), key=lambda kv: (not kv[0], str(kv[1][1] or kv[0]))):
-        if anonymous and size < MIN_GROUP_SIZE:
-            hidden += 1
+        if value not in shown_groups:
             continue
         label = name if label_field else labels.get(value or "", value)
-        row = [means.get((value, q.pk)) for q in numeric]
+        row = [means.get((value, q.pk)) if value in shown_cells[q.pk] else None for q in numeric]
         groups.append(Group(label or "Not recorded", size, [round(m, 2) if m is not None else None for m in row]))
-    return Breakdown(title, groups, hidden)
+    return Breakdown(title, groups, len(sizes) - len(groups))
 
 
 def _named_responses(survey: Survey, questions: list[Question]) -> list[NamedResponse]:

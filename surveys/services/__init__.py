@@ -21,6 +21,7 @@ from surveys.services.building import (
     template_duplicate,
     template_update,
 )
+from surveys.services.pool import pending_counts, pool_release, pools_release_due
 from surveys.services.sending import (
     SurveyClosed,
     audience_rows,
@@ -39,6 +40,9 @@ __all__ = [
     "drafts_purge",
     "invitation_link",
     "invitation_send",
+    "pending_counts",
+    "pool_release",
+    "pools_release_due",
     "question_add",
     "question_delete",
     "question_move",

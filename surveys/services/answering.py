@@ -7,13 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from profiles.models import Person
 from programs.models import Mentorship, PairFlag
+from surveys.anonymity.sealing import seal
 from surveys.forms import AnswerValue
-from surveys.models import MIN_GROUP_SIZE, Answer, Draft, Invitation, Measure, Question, Response
+from surveys.models import Answer, Draft, Invitation, Measure, Question, Response
+from surveys.services import pool
 
 
 class SurveyUnavailable(ValidationError):
@@ -31,70 +31,75 @@ def draft_save(*, invitation: Invitation, data: dict[str, Any], today: date | No
     _ensure_open(invitation, today or timezone.localdate())
     if Invitation.objects.filter(pk=invitation.pk, used=True).exists():
         return False
-    Draft.objects.update_or_create(invitation=invitation, defaults={"data": data})
+    Draft.objects.update_or_create(invitation=invitation, defaults={"sealed": seal(data)})
+    return True
+
+
+def response_submit(*, invitation: Invitation, answers: dict[int, AnswerValue], today: date | None = None) -> bool:
+    """Record the answers once. False if this invitation was already used (nothing changes).
+
+    The conditional UPDATE is the claim: of two simultaneous submits, PostgreSQL lets one
+    change the row and the other, re-checking `used` after the first commits, changes nothing.
+
+    Anonymous surveys take three transactions that share nothing (docs/surveys.md, Anonymity):
+    1. claim the invitation and delete its draft;
+    2. seal the answers, with the raw role and department, into the pending pool;
+    3. release a shuffled batch from the pool if enough are waiting (surveys.services.pool).
+    Called inside an outer transaction (tests, scripts) they become savepoints of it, and the
+    separation is lost; the request path runs with ATOMIC_REQUESTS off.
+    """
+    today = today or timezone.localdate()
+    _ensure_open(invitation, today)
+    if not invitation.survey.anonymous:
+        return _named_submit(invitation=invitation, answers=answers, today=today)
+    with transaction.atomic():
+        if not _claim(invitation):
+            return False
+    try:
+        pool.pending_add(
+            survey=invitation.survey,
+            role=invitation.role,
+            department_id=invitation.person.department_id,
+            answers=answers,
+        )
+    except Exception:
+        # The answers were not kept: give the invitation back so the person can submit again.
+        Invitation.objects.filter(pk=invitation.pk).update(used=False)
+        raise
+    pool.pool_release(survey_id=invitation.survey_id, today=today)
+    return True
+
+
+def _claim(invitation: Invitation) -> bool:
+    if not Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
+        return False
+    Draft.objects.filter(invitation=invitation).delete()
     return True
 
 
 @transaction.atomic
-def response_submit(
-    *, invitation: Invitation, answers: dict[int, AnswerValue], today: date | None = None
-) -> Response | None:
-    """Record the answers once. None if this invitation was already used (nothing changes).
-
-    The conditional UPDATE is the claim: of two simultaneous submits, PostgreSQL lets one
-    change the row and the other, re-checking `used` after the first commits, changes nothing.
-    For an anonymous survey the Response keeps no person, pair, invitation or time, and a role
-    or department only when at least MIN_GROUP_SIZE people of that group were invited.
-    """
-    today = today or timezone.localdate()
-    survey = invitation.survey
-    _ensure_open(invitation, today)
-    if not Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
-        return None
+def _named_submit(*, invitation: Invitation, answers: dict[int, AnswerValue], today: date) -> bool:
+    if not _claim(invitation):
+        return False
     person = invitation.person
-    if survey.anonymous:
-        role = invitation.role if _group_size(survey_id=survey.pk, role=invitation.role) >= MIN_GROUP_SIZE else ""
-        department_id = (
-            person.department_id
-            if _group_size(survey_id=survey.pk, department_id=person.department_id) >= MIN_GROUP_SIZE
-            else None
-        )
-        response = Response.objects.create(
-            survey=survey, anonymous=True, role=role, department_id=department_id, submitted_on=today
-        )
-    else:
-        response = Response.objects.create(
-            survey=survey,
-            anonymous=False,
-            invitation=invitation,
-            person=person,
-            mentorship_id=invitation.mentorship_id,
-            role=invitation.role,
-            department_id=person.department_id,
-            submitted_on=today,
-            submitted_at=timezone.now(),
-        )
+    survey = invitation.survey
+    response = Response.objects.create(
+        survey=survey,
+        anonymous=False,
+        invitation=invitation,
+        person=person,
+        mentorship_id=invitation.mentorship_id,
+        role=invitation.role,
+        department_id=person.department_id,
+        submitted_on=today,
+        submitted_at=timezone.now(),
+    )
     Answer.objects.bulk_create(
         Answer(response=response, question_id=qid, number=a.number, text=a.text, options=a.options)
         for qid, a in answers.items()
     )
-    Draft.objects.filter(invitation=invitation).delete()
-    if not survey.anonymous:
-        _flag_pair_at_risk(invitation=invitation, answers=answers)
-    return response
-
-
-def _group_size(*, survey_id: int, role: str | None = None, department_id: int | None = None) -> int:
-    """How many different people of this role, or of this department, the survey invited."""
-    if role is not None:
-        if not role:
-            return 0
-        return Invitation.objects.filter(survey_id=survey_id, role=role).values("person_id").distinct().count()
-    if department_id is None:
-        return 0
-    # People of the department with an invitation: one index probe each, whatever the planner's statistics.
-    invited = Invitation.objects.filter(survey_id=survey_id, person_id=OuterRef("pk"))
-    return Person.objects.filter(department_id=department_id).filter(Exists(invited)).count()
+    _flag_pair_at_risk(invitation=invitation, answers=answers)
+    return True
 
 
 def _flag_pair_at_risk(*, invitation: Invitation, answers: dict[int, AnswerValue]) -> None:

@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from audit.services import audit_record
 from programs.models import Cycle, Program
-from surveys.models import Draft, Question, Response, Survey, SurveyTemplate
+from surveys.models import Draft, PendingSubmission, Question, Response, Survey, SurveyTemplate
 
 QUESTION_FIELDS = ("kind", "text", "help_text", "required", "choices", "measure")
 SURVEY_FIELDS = (
@@ -44,7 +44,11 @@ Owner = SurveyTemplate | Survey
 def questions_locked(owner: Owner) -> bool:
     if isinstance(owner, SurveyTemplate):
         return False
-    return Response.objects.filter(survey=owner).exists() or Draft.objects.filter(invitation__survey=owner).exists()
+    return (
+        Response.objects.filter(survey=owner).exists()
+        or PendingSubmission.objects.filter(survey=owner).exists()
+        or Draft.objects.filter(invitation__survey=owner).exists()
+    )
 
 
 def _ensure_editable(owner: Owner) -> None:

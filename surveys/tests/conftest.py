@@ -65,3 +65,12 @@ def invitation(every_kind_survey):
 
 def token_url(invitation) -> str:
     return reverse("surveys:answer-token", args=[invitation.token])
+
+
+def release_all(survey) -> int:
+    """Release every pooled anonymous answer, as beat does once the survey has closed."""
+    from datetime import timedelta
+
+    from surveys.services import pool_release
+
+    return pool_release(survey_id=survey.pk, today=survey.closes_on + timedelta(days=1))

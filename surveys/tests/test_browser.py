@@ -16,7 +16,8 @@ from programs.models import Enrollment
 from programs.tests.factories import CycleFactory, EnrollmentFactory
 from surveys import services
 from surveys.forms import AnswerValue
-from surveys.models import Answer, QuestionKind, Response, SurveyTemplate
+from surveys.models import Answer, PendingSubmission, QuestionKind, Response, SurveyTemplate
+from surveys.tests.conftest import release_all
 from surveys.tests.factories import InvitationFactory, OpenSurveyFactory, QuestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,9 +73,11 @@ def test_mentee_answers_midpoint_survey_from_the_email_on_a_phone(phone_page, as
 
     assert page.get_by_role("heading", level=1).inner_text() == "Thank you"
     assert_accessible(page)
-    assert Response.objects.filter(survey=survey).count() == 1
+    # The midpoint check-in is anonymous: the answers wait sealed in the pool until released.
+    assert PendingSubmission.objects.filter(survey=survey).count() == 1
+    assert release_all(survey) == 1
     assert Answer.objects.filter(response__survey=survey, text="More time for goals.").exists()
-    assert Response.objects.get().person_id is None  # the midpoint check-in is anonymous
+    assert Response.objects.get().person_id is None
 
     page.goto(f"/surveys/{path}")
     assert page.get_by_role("heading", level=1).inner_text() == "Already answered"
@@ -91,6 +94,7 @@ def test_coordinator_reads_results_with_a_chart_and_the_same_numbers_in_tables(
     grew = QuestionFactory(survey=survey, kind=QuestionKind.LIKERT, text="The program helped me grow.")
     for value in (5, 4, 4, 2, 5, 3):
         services.response_submit(invitation=InvitationFactory(survey=survey), answers={grew.pk: AnswerValue(number=value)})
+    release_all(survey)
 
     page = browser_page
     login_in_browser(page, coordinator.email)

@@ -12,7 +12,7 @@ from programs.models import PairFlag
 from programs.tests.factories import MentorshipFactory
 from surveys import services
 from surveys.forms import AnswerValue
-from surveys.models import Audience, Draft, Measure, QuestionKind, Response
+from surveys.models import Audience, Draft, Measure, PendingSubmission, QuestionKind, Response
 from surveys.tests.conftest import token_url, valid_post
 from surveys.tests.factories import InvitationFactory, OpenSurveyFactory, QuestionFactory
 
@@ -49,16 +49,22 @@ def test_submitting_twice_records_once(client, invitation):
 
 def test_service_submit_is_idempotent(invitation):
     answers = {invitation.survey.q["likert"].pk: AnswerValue(number=5)}
-    assert services.response_submit(invitation=invitation, answers=answers) is not None
-    assert services.response_submit(invitation=invitation, answers=answers) is None
+    assert services.response_submit(invitation=invitation, answers=answers) is True
+    assert services.response_submit(invitation=invitation, answers=answers) is False
     assert Response.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_submits_record_once(every_kind_survey):
+@pytest.mark.parametrize("anonymous", [False, True], ids=["named", "anonymous"])
+def test_simultaneous_submits_record_once(every_kind_survey, anonymous):
+    from surveys.models import PendingSubmission
+    from surveys.tests.conftest import release_all
+
+    every_kind_survey.anonymous = anonymous
+    every_kind_survey.save()
     invitation = InvitationFactory(survey=every_kind_survey)
     answers = {every_kind_survey.q["likert"].pk: AnswerValue(number=3)}
-    results: list[object] = []
+    results: list[bool] = []
     barrier = threading.Barrier(4)
 
     def submit() -> None:
@@ -73,7 +79,10 @@ def test_simultaneous_submits_record_once(every_kind_survey):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sum(r is not None for r in results) == 1
+    assert sorted(results) == [False, False, False, True]
+    if anonymous:
+        assert PendingSubmission.objects.count() == 1
+        release_all(every_kind_survey)
     assert Response.objects.count() == 1
 
 
@@ -138,7 +147,7 @@ def test_anonymous_survey_never_flags_a_pair(client):
     pair = MentorshipFactory(cycle=survey.cycle)
     invitation = InvitationFactory(survey=survey, person=pair.mentee, mentorship=pair, role="mentee")
     client.post(token_url(invitation), {score.field_name: "1", new.field_name: "1", "action": "submit"})
-    assert Response.objects.count() == 1
+    assert PendingSubmission.objects.filter(survey=survey).count() == 1
     assert not PairFlag.objects.exists()
 
 
@@ -148,13 +157,14 @@ def test_the_daily_purge_task_deletes_drafts_of_closed_surveys_only():
 
     from django.utils import timezone
 
+    from surveys.anonymity.sealing import seal
     from surveys.models import Draft
     from surveys.tasks import purge_drafts
     from surveys.tests.factories import InvitationFactory, OpenSurveyFactory
 
     closed = OpenSurveyFactory(closes_on=timezone.localdate() - timedelta(days=1))
     still_open = OpenSurveyFactory()
-    Draft.objects.create(invitation=InvitationFactory(survey=closed), data={"q1": "3"})
-    kept = Draft.objects.create(invitation=InvitationFactory(survey=still_open), data={"q1": "4"})
+    Draft.objects.create(invitation=InvitationFactory(survey=closed), sealed=seal({"q1": "3"}))
+    kept = Draft.objects.create(invitation=InvitationFactory(survey=still_open), sealed=seal({"q1": "4"}))
     assert purge_drafts.delay().get() == 1
     assert list(Draft.objects.values_list("pk", flat=True)) == [kept.pk]

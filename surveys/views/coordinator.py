@@ -221,7 +221,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Question added.")
         return redirect(survey)
-    counts = selectors.coordinator_surveys(request.user).filter(pk=survey.pk).values("invited", "responded").first()
+    counts = selectors.coordinator_surveys(request.user).filter(pk=survey.pk).values("invited", "responded", "waiting").first()
     return render(
         request,
         "surveys/survey_detail.html",
@@ -270,6 +270,7 @@ def survey_open_now(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = survey_for_coordinator(request, pk)
+    _release_if_closed(survey)
     results = selectors.survey_results(survey=survey)
     return render(request, "surveys/survey_results.html", {"survey": survey, "results": results})
 
@@ -279,10 +280,22 @@ def survey_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     survey = survey_for_coordinator(request, pk)
+    _release_if_closed(survey)
     export = ResponsesExport(survey)
+    if not export.allowed:
+        messages.info(
+            request, "Fewer than five answers to this anonymous survey are in the results, so there is nothing to export yet."
+        )
+        return redirect("surveys:survey-results", pk=survey.pk)
     from audit.services import audit_record
 
     return export.response(
         fmt, audit=lambda: audit_record(actor=request.user, action="survey.export", target=survey, summary=fmt)
     )
 
+
+
+def _release_if_closed(survey: Survey) -> None:
+    """A closed survey's last pooled answers are due: release them now rather than at beat's next run."""
+    if survey.anonymous and survey.status() == Survey.Status.CLOSED:
+        services.pool_release(survey_id=survey.pk)

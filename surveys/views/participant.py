@@ -69,8 +69,7 @@ def _answer(request: HttpRequest, invitation: Invitation) -> HttpResponse:
                 return redirect(request.path)
             form = AnswerForm(request.POST, questions=questions)
             if form.is_valid():
-                response = services.response_submit(invitation=invitation, answers=form.answers())
-                if response is None:
+                if not services.response_submit(invitation=invitation, answers=form.answers()):
                     return render(
                         request, "surveys/answer_unavailable.html", {"reason": "used", "survey": survey}, status=410
                     )

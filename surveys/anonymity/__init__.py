@@ -1,0 +1,1 @@
+"""What keeps an anonymous answer unlinkable: sealing, coarse breakdown attributes. See docs/surveys.md."""
