@@ -43,7 +43,7 @@ CAPACITY, ROLE, SEPARATED, PAIRED = "capacity", "role", "separated", "already_pa
 RULE_TEXT = {
     SELF: "a person cannot mentor themself",
     CHAIN: "they are in one reporting chain (supervisor or supervisor's supervisor)",
-    BAN: "a coordinator ruled this pair out",
+    BAN: "the coordinator banned this pair",
     PRIOR: "they were paired in an earlier cycle and repeats are not allowed",
     GRADE: "the mentor's grade is below the mentee's, and this cycle asks for a mentor at or above it",
 }
@@ -197,7 +197,7 @@ def pair_refusals(facts: PairFacts, mentor: PersonId, mentee: PersonId, *, skip:
             add(CHAIN, f"{who} and {whom} are in the same reporting chain; a supervisor, or a supervisor's "
                 "supervisor, cannot be the mentor or the mentee.")
         elif rule == BAN:
-            add(BAN, f"A coordinator has banned the pair {who} → {whom} in this cycle.")
+            add(BAN, f"The pair {who} → {whom} is banned for this cycle.")
         elif rule == PRIOR:
             add(PRIOR, f"{who} and {whom} were paired in an earlier cycle; this cycle does not allow repeat pairs.")
         elif rule == GRADE:
