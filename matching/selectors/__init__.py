@@ -91,6 +91,7 @@ class ReviewPage:
     departments: list[Department]
     live: list[MatchProposal]
     mentors: list[Person]
+    proposals: list[MatchProposal]  # every proposal of the run, rejected ones included
     mentees: list[Person]
     other_runs: list[MatchRun]
     counts: dict[str, int] = field(default_factory=dict)
@@ -190,6 +191,7 @@ def review_page(
         mentors=mentors,
         mentees=mentees,
         other_runs=other_runs,
+        proposals=proposals,
         counts=counts,
         page_obj=page_obj,
     )
