@@ -29,6 +29,7 @@ RULE_LABELS = {
     "reporting_chain": "same reporting chain",
     "ban": "banned by a coordinator",
     "prior_pair": "paired in an earlier cycle",
+    "grade": "mentor below the mentee's grade",
 }
 UNMATCHED_LABELS = {
     "no_allowed_mentor": "Every mentor is ruled out by a hard rule.",
