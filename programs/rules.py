@@ -97,8 +97,13 @@ def grade_below(mentor: GradeRank | None, mentee: GradeRank | None) -> bool:
 
 
 def mentor_places(enrollment_capacity: int | None, profile_capacity: int | None) -> int:
-    """A mentor's places this cycle: what they said when applying, else their profile's default."""
-    return int(enrollment_capacity or profile_capacity or 0)
+    """A mentor's places this cycle: what they said when applying, else their profile's default.
+
+    The same as SQL's Coalesce(enrollment.capacity, person.mentor_capacity), which the pages that
+    show a mentor's load use, so a page and the rule never disagree."""
+    if enrollment_capacity is not None:
+        return int(enrollment_capacity)
+    return int(profile_capacity or 0)
 
 
 def has_room(places: int, taken: int) -> bool:

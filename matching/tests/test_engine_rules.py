@@ -115,3 +115,11 @@ def test_grades_are_read_on_one_scale_and_unknown_grades_never_refuse():
     assert below(rules.grade_rank("GS-15"), rules.grade_rank("SES"))
     assert not below(rules.grade_rank("Band 1"), rules.grade_rank("GS-13"))  # two scales: not comparable
     assert not below(None, rules.grade_rank("GS-13")) and not below(rules.grade_rank("GS-5"), None)
+
+
+def test_places_are_the_enrollments_figure_else_the_profiles_as_the_pages_coalesce_them():
+    assert rules.mentor_places(3, 1) == 3
+    assert rules.mentor_places(None, 2) == 2
+    assert rules.mentor_places(0, 2) == 0  # said "none this cycle": the profile does not override it
+    assert rules.mentor_places(None, None) == 0
+    assert rules.has_room(2, 1) and not rules.has_room(2, 2) and not rules.has_room(0, 0)
