@@ -83,8 +83,14 @@ def test_publishing_rechecks_every_pair_and_refuses_one_broken_since_the_run(
 ):
     run = make_run(world)
     proposal = run.proposals.order_by("pk").first()
+    client.force_login(world.coordinator)
+    assert "a rule now" not in client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
     _break(client, world, rule, proposal.mentor, proposal.mentee)
     client.force_login(world.coordinator)
+    # The confirmation page already says which pair would be refused, and why.
+    confirm = client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
+    assert "1 pair breaks a rule now, so publishing would be refused." in confirm
+    assert f"{proposal.mentor} → {proposal.mentee}:" in confirm and REASON[rule] in confirm
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("matching:run-publish", args=[run.pk]))
     html = client.get(run.get_absolute_url()).content.decode()

@@ -21,6 +21,7 @@ from matching.exports import RunAuditExport
 from matching.forms import BanForm, CompareForm, MatchSettingsForm, PairPickForm, SwapForm
 from matching.models import MatchBan, MatchRun
 from matching.selectors.audit import run_audit as audit_of
+from matching.selectors.publish import publish_problems
 from matching.services import review, runs
 from matching.services.inputs import settings_for
 from programs.models import Enrollment
@@ -364,4 +365,6 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Nothing was published; the reasons are below.")
         return redirect(run.get_absolute_url())
     page = selectors.review_page(run=run) if run.status == MatchRun.Status.DONE else None
-    return render(request, "matching/publish_confirm.html", {"run": run, "cycle": run.cycle, "page": page})
+    problems = publish_problems(run, page.proposals) if page and run.is_editable else []
+    context = {"run": run, "cycle": run.cycle, "page": page, "problems": problems}
+    return render(request, "matching/publish_confirm.html", context)
