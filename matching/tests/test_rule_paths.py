@@ -84,7 +84,7 @@ def test_publishing_rechecks_every_pair_and_refuses_one_broken_since_the_run(
     run = make_run(world)
     proposal = run.proposals.order_by("pk").first()
     client.force_login(world.coordinator)
-    assert "a rule now" not in client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
+    assert "publish-problems" not in client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
     _break(client, world, rule, proposal.mentor, proposal.mentee)
     client.force_login(world.coordinator)
     # The confirmation page already says which pair would be refused, and why.
