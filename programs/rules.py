@@ -209,7 +209,7 @@ def pair_refusals(facts: PairFacts, mentor: PersonId, mentee: PersonId, *, skip:
             add(GRADE, f"{who} ({facts.grades.get(mentor)}) is below {whom}'s grade ({facts.grades.get(mentee)}); "
                 "this cycle asks for a mentor at or above the mentee's grade.")
     active = facts.this_cycle.get((mentor, mentee))
-    if active:
+    if active and PAIRED not in skip:
         return [Refusal(PAIRED, f"{who} is already mentoring {whom} this cycle.")]
     if active is not None:
         add(PAIRED, f"{who} and {whom} were already paired in this cycle, and that pair has closed.")

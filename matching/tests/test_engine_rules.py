@@ -123,3 +123,26 @@ def test_places_are_the_enrollments_figure_else_the_profiles_as_the_pages_coales
     assert rules.mentor_places(0, 2) == 0  # said "none this cycle": the profile does not override it
     assert rules.mentor_places(None, None) == 0
     assert rules.has_room(2, 1) and not rules.has_room(2, 2) and not rules.has_room(0, 0)
+
+
+def test_the_engine_and_the_rules_import_no_django():
+    """Read the imports of every engine module and of programs/rules.py: none is Django or an app
+    module other than programs.rules (which must stay pure for the engine to use it)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "matching" / "engine").glob("*.py")), root / "programs" / "rules.py"]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top != "django", (path.name, name)
+                if top in {"programs", "matching", "profiles", "reports", "surveys", "accounts"}:
+                    assert name in {"programs", "programs.rules"}, (path.name, name)
