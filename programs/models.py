@@ -74,6 +74,12 @@ class Cycle(models.Model):
     )
     choice_deadline = models.DateField(null=True, blank=True)
     allow_repeat_pairs = models.BooleanField(default=False, help_text="Allow pairs from earlier cycles again.")
+    mentor_grade_at_or_above = models.BooleanField(
+        "mentor at or above the mentee's grade",
+        default=False,
+        help_text="Never pair a mentor whose grade is below the mentee's (grades on one scale, such as GS-12 and "
+        "GS-13, are compared; a missing grade does not block a pair).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CycleQuerySet.as_manager()

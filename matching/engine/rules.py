@@ -1,60 +1,60 @@
-"""Hard rules: which (mentor, mentee) pairs may never be proposed, and why.
+"""Hard rules in the engine: the rules of programs.rules, applied to whole blocks of pairs at once.
 
-Rules are kept as a sparse mentees x mentors matrix whose values are bit masks, so a whole
-block of mentees is filtered with one slice, and explanations can still name each rule.
+Nothing is decided here that programs.rules does not decide: the reporting chain walks up with
+`programs.rules.managers`, grades are read with `programs.rules.grade_rank` and compared as
+`grade_below` does, the scalar `pair_rules` is `programs.rules.pair_rules`. A test checks on random
+data (loops in the supervisor data included) that the vectorised and the scalar forms agree on
+every pair.
+
+Per-pair rules (self, chain, ban, prior pair) are kept as a sparse mentees x mentors matrix of bit
+masks, so a block of mentees is filtered with one slice and explanations can still name each rule.
+The grade rule can forbid half of all pairs, so it is never stored per pair: `grade_block_mask`
+computes it for a block from two small arrays (scale and step per person).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
+from programs import rules as the_rules
+from programs.rules import in_reporting_chain, managers
+
 from .types import PersonId, Problem, ProblemError, Settings
 
-SELF, CHAIN, BAN, PRIOR = 1, 2, 4, 8
-RULE_NAMES = {SELF: "self", CHAIN: "reporting_chain", BAN: "ban", PRIOR: "prior_pair"}
-RULE_TEXT = {
-    "self": "a person cannot mentor themself",
-    "reporting_chain": "they are in one reporting chain (supervisor or supervisor's supervisor)",
-    "ban": "the coordinator banned this pair",
-    "prior_pair": "they were paired in an earlier cycle and repeats are not allowed",
+SELF, CHAIN, BAN, PRIOR, GRADE = 1, 2, 4, 8, 16
+RULE_NAMES = {
+    SELF: the_rules.SELF, CHAIN: the_rules.CHAIN, BAN: the_rules.BAN, PRIOR: the_rules.PRIOR, GRADE: the_rules.GRADE,
 }
+RULE_TEXT = the_rules.RULE_TEXT
 
 
 def rule_names(bits: int) -> tuple[str, ...]:
     return tuple(name for bit, name in RULE_NAMES.items() if bits & bit)
 
 
-def _ups(supervisors: Mapping[PersonId, PersonId], person: PersonId) -> list[PersonId]:
-    """Supervisor and supervisor's supervisor (ignoring self-loops)."""
-    out = []
-    s1 = supervisors.get(person)
-    if s1 is not None and s1 != person:
-        out.append(s1)
-        s2 = supervisors.get(s1)
-        if s2 is not None and s2 != person and s2 != s1:
-            out.append(s2)
-    return out
-
-
 def in_chain(supervisors: Mapping[PersonId, PersonId], a: PersonId, b: PersonId) -> bool:
-    return b in _ups(supervisors, a) or a in _ups(supervisors, b)
+    return in_reporting_chain(supervisors, a, b)
+
+
+def _grade_rule(problem: Problem, settings: Settings) -> bool:
+    return bool(getattr(settings, "mentor_grade_at_or_above", False)) and bool(problem.grades)
 
 
 def pair_rules(problem: Problem, settings: Settings, mentor_id: PersonId, mentee_id: PersonId) -> tuple[str, ...]:
-    """The hard rules (names) that forbid this pair; () when allowed. Scalar twin of forbidden_matrix."""
-    bits = 0
-    if mentor_id == mentee_id:
-        bits |= SELF
-    if in_chain(problem.supervisors, mentor_id, mentee_id):
-        bits |= CHAIN
-    if (mentor_id, mentee_id) in problem.bans:
-        bits |= BAN
-    if not settings.allow_repeat_pairs and (mentor_id, mentee_id) in problem.prior_pairs:
-        bits |= PRIOR
-    return rule_names(bits)
+    """The hard rules (names) that forbid this pair; () when allowed. Scalar twin of the block forms."""
+    grade_rule = _grade_rule(problem, settings)
+    grades = (
+        {p: the_rules.grade_rank(problem.grades.get(p)) for p in (mentor_id, mentee_id)} if grade_rule else None
+    )
+    return the_rules.pair_rules(
+        mentor=mentor_id, mentee=mentee_id, supervisors=problem.supervisors, bans=problem.bans,
+        prior_pairs=problem.prior_pairs, allow_repeat_pairs=settings.allow_repeat_pairs,
+        grades=grades, grade_rule=grade_rule,
+    )
 
 
 def forbidden_matrix(
@@ -63,7 +63,9 @@ def forbidden_matrix(
     e_index: Mapping[Hashable, int],
     m_index: Mapping[Hashable, int],
 ) -> sp.csr_matrix:
-    """CSR (mentees x mentors) of int8 rule bit masks; absent entries are allowed pairs."""
+    """CSR (mentees x mentors) of int8 bit masks of the per-pair rules; absent entries are allowed.
+
+    The grade rule is not in it (see grade_block_mask)."""
     rows: list[int] = []
     cols: list[int] = []
     bits: list[int] = []
@@ -74,12 +76,13 @@ def forbidden_matrix(
             cols.append(m)
             bits.append(bit)
 
+    # Each person's managers once: mentee -> their managers as mentors, mentor -> their managers as mentees.
     for pid, e in e_index.items():
         add(e, m_index.get(pid), SELF)
-        for up in _ups(problem.supervisors, pid):
+        for up in managers(problem.supervisors, pid):
             add(e, m_index.get(up), CHAIN)
     for pid, m in m_index.items():
-        for up in _ups(problem.supervisors, pid):
+        for up in managers(problem.supervisors, pid):
             add(e_index.get(up), m, CHAIN)
     for mentor_id, mentee_id in problem.bans:
         add(e_index.get(mentee_id), m_index.get(mentor_id), BAN)
@@ -99,10 +102,55 @@ def forbidden_matrix(
     return mat
 
 
-def check_locks(problem: Problem, settings: Settings, capacity: Mapping[PersonId, int]) -> None:
+@dataclass(frozen=True)
+class GradeArrays:
+    """Per mentee and per mentor: the grade's scale code (-1: unknown) and step."""
+
+    e_scale: np.ndarray
+    e_step: np.ndarray
+    m_scale: np.ndarray
+    m_step: np.ndarray
+
+
+def grade_arrays(problem: Problem, settings: Settings, mentee_ids: list, mentor_ids: list) -> GradeArrays | None:
+    """None when the grade rule is off (or nobody has a grade): then it costs nothing."""
+    if not _grade_rule(problem, settings):
+        return None
+    scales: dict[str, int] = {}
+
+    def encode(ids: list) -> tuple[np.ndarray, np.ndarray]:
+        scale = np.full(len(ids), -1, dtype=np.int64)
+        step = np.zeros(len(ids), dtype=np.int64)
+        for i, pid in enumerate(ids):
+            rank = the_rules.grade_rank(problem.grades.get(pid))
+            if rank is not None:
+                scale[i] = scales.setdefault(rank[0], len(scales))
+                step[i] = rank[1]
+        return scale, step
+
+    e_scale, e_step = encode(mentee_ids)
+    m_scale, m_step = encode(mentor_ids)
+    return GradeArrays(e_scale, e_step, m_scale, m_step)
+
+
+def grade_block_mask(grades: GradeArrays | None, rows: slice | np.ndarray) -> np.ndarray | None:
+    """Bool (block x mentors): True where the grade rule forbids the pair; None when nothing is forbidden.
+
+    Same test as programs.rules.grade_below: both known, one scale, the mentor's step lower."""
+    if grades is None:
+        return None
+    es, ep = grades.e_scale[rows][:, None], grades.e_step[rows][:, None]
+    ms, mp = grades.m_scale[None, :], grades.m_step[None, :]
+    mask = (es >= 0) & (es == ms) & (mp < ep)
+    return mask if mask.any() else None
+
+
+def check_locks(
+    problem: Problem, settings: Settings, capacity: Mapping[PersonId, int]
+) -> None:
     """Locks are kept as they are, so they must be possible: known people, one lock per mentee,
-    within capacity, and not against self/reporting-chain/ban. A lock may repeat a prior pair or
-    score below min_score: locking is the coordinator's explicit decision."""
+    within capacity, and not against self/reporting-chain/ban/grade. A lock may repeat a prior pair
+    or score below min_score: locking is the coordinator's explicit decision."""
     seen: set[PersonId] = set()
     used: dict[PersonId, int] = {}
     mentee_ids = {e.id for e in problem.mentees}
@@ -112,9 +160,9 @@ def check_locks(problem: Problem, settings: Settings, capacity: Mapping[PersonId
         if mentee_id in seen:
             raise ProblemError(f"mentee {mentee_id!r} is locked to more than one mentor")
         seen.add(mentee_id)
-        used[mentor_id] = used.get(mentor_id, 0) + 1
-        if used[mentor_id] > capacity[mentor_id]:
+        if not the_rules.has_room(capacity[mentor_id], used.get(mentor_id, 0)):
             raise ProblemError(f"locks exceed the capacity of mentor {mentor_id!r}")
-        broken = [r for r in pair_rules(problem, settings, mentor_id, mentee_id) if r != "prior_pair"]
+        used[mentor_id] = used.get(mentor_id, 0) + 1
+        broken = [r for r in pair_rules(problem, settings, mentor_id, mentee_id) if r != the_rules.PRIOR]
         if broken:
             raise ProblemError(f"lock ({mentor_id!r}, {mentee_id!r}) breaks hard rule(s): {', '.join(broken)}")

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import scipy.sparse as sp
 
-from .rules import check_locks, forbidden_matrix
+from .rules import GradeArrays, check_locks, forbidden_matrix, grade_arrays, grade_block_mask
 from .types import FORMATS, SCALE, Mentee, Mentor, Problem, ProblemError, Settings
 
 _FMT_BIT = {f: 1 << i for i, f in enumerate(FORMATS)}
@@ -158,6 +158,7 @@ class Prepared:
     rarity: dict
     min_q: float  # min_score in scaled units (-inf when no minimum)
     pen_q: int
+    grades: GradeArrays | None = None  # the grade rule, applied per block (None: off)
 
     @property
     def n(self) -> int:
@@ -286,6 +287,7 @@ def prepare(problem: Problem, settings: Settings) -> Prepared:
         capacity=capacity, residual=residual, locked_mentor=locked_mentor, rarity=rarity,
         min_q=min_q(settings),
         pen_q=int(round(settings.unmatched_penalty * SCALE)),
+        grades=grade_arrays(problem, settings, [e.id for e in mentees], [m.id for m in mentors]),
     )
 
 
@@ -317,6 +319,11 @@ def block_allowed_q(p: Prepared, rows: slice | np.ndarray) -> tuple[np.ndarray, 
     if fb.nnz:
         q[fb.row, fb.col] = -np.inf
     rule_ok = p.nm - np.diff(fbm.indptr)
+    grade = grade_block_mask(p.grades, rows)
+    if grade is not None:
+        grade &= np.isfinite(q)  # count each forbidden pair once
+        rule_ok = rule_ok - grade.sum(axis=1)
+        q[grade] = -np.inf
     if p.min_q > -math.inf:
         q[q < p.min_q] = -np.inf
     return q, rule_ok

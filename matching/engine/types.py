@@ -61,6 +61,7 @@ class Problem:
     bans: frozenset[tuple[PersonId, PersonId]] = frozenset()  # coordinator bans
     prior_pairs: frozenset[tuple[PersonId, PersonId]] = frozenset()  # pairs of earlier cycles
     locks: frozenset[tuple[PersonId, PersonId]] = frozenset()  # pairs kept as they are
+    grades: Mapping[PersonId, str] = field(default_factory=dict)  # person -> grade text ("GS-13"), for the grade rule
 
 
 class _DictMixin:
@@ -115,6 +116,7 @@ class Settings(_DictMixin):
     min_score: float = 0.0  # pairs scoring below are not allowed (locks excepted)
     unmatched_penalty: float = 0.0  # points lost per unmatched mentee; large => max cardinality
     allow_repeat_pairs: bool = False  # may prior_pairs be proposed again?
+    mentor_grade_at_or_above: bool = False  # the cycle's grade rule (programs.rules.grade_below)
     k: int = 50  # candidate mentors kept per mentee (plus choices and locks)
     tz_window_hours: float = 8.0
     tz_reference: datetime = datetime(2025, 1, 15, 12, 0)  # UTC instant to resolve IANA offsets

@@ -19,7 +19,9 @@ from matching import engine
 from matching.models import MatchRun, MenteeChoice
 from matching.services.inputs import cycle_input, explanation_json, without_full_mentors
 from profiles.models import Person
+from programs import rules
 from programs.models import Cycle, Enrollment, Mentorship
+from programs.selectors.pair_facts import pair_facts
 
 MAX_CHOICES = 3
 SUGGESTED = 5
@@ -100,6 +102,7 @@ def mentee_choices_set(*, cycle: Cycle, mentee: Person, mentor_ids: list[int]) -
         raise ValidationError("Choose each mentor only once.")
     # Lock the mentee's row so two tabs saving at once cannot interleave their rankings.
     Person.objects.select_for_update().filter(pk=mentee.pk).first()
+    _refuse_broken_rules(cycle, Person.objects.filter(pk__in=mentor_ids), mentee)
     existing = {c.mentor_id: c for c in MenteeChoice.objects.filter(cycle=cycle, mentee=mentee)}
     allowed = {s.person.pk for s in mentee_suggestions(cycle=cycle, mentee=mentee)}
     allowed |= {m for m, c in existing.items() if c.status != MenteeChoice.Status.DECLINED}
@@ -121,6 +124,21 @@ def mentee_choices_set(*, cycle: Cycle, mentee: Person, mentor_ids: list[int]) -
     return saved
 
 
+# A request is not a pair yet: places and an existing mentor are judged when it is answered and published.
+_CHOICE_SKIPS = frozenset({rules.CAPACITY, rules.PAIRED})
+
+
+def _refuse_broken_rules(cycle: Cycle, mentors: Any, mentee: Person, *, accepting: bool = False) -> None:
+    """The pair rules of programs.rules, for a request: a ban or a reporting chain refuses it by name."""
+    mentors = list(mentors)
+    facts = pair_facts(cycle=cycle, mentors=mentors, mentees=[mentee])
+    for mentor in mentors:
+        refusals = rules.pair_refusals(facts, mentor.pk, mentee.pk, skip=_CHOICE_SKIPS)
+        if refusals:
+            first = f"You cannot accept {mentee}'s request:" if accepting else f"You cannot choose {mentor}:"
+            raise ValidationError([first, *(r.text for r in refusals)])
+
+
 @transaction.atomic
 def mentee_choice_decide(*, choice: MenteeChoice, mentor: Person, accept: bool, note: str = "") -> MenteeChoice:
     """The mentor accepts or declines a mentee's request. A declined mentee is told after commit."""
@@ -132,15 +150,17 @@ def mentee_choice_decide(*, choice: MenteeChoice, mentor: Person, accept: bool, 
     if MatchRun.objects.filter(cycle=choice.cycle, published_at__isnull=False).exists():
         raise ValidationError("The pairs of this cycle are published; the coordinator handles changes now.")
     if accept:
+        # Judged as the data stands now: a ban or a change of supervisor since the request refuses it.
+        _refuse_broken_rules(choice.cycle, [mentor], choice.mentee, accepting=True)
         enrollment = Enrollment.objects.filter(
             cycle=choice.cycle, person=mentor, role=Enrollment.Role.MENTOR, status=Enrollment.Status.APPROVED
         ).first()
-        capacity = (enrollment.capacity if enrollment else None) or mentor.mentor_capacity
+        capacity = rules.mentor_places(enrollment.capacity if enrollment else None, mentor.mentor_capacity)
         used = Mentorship.objects.active().filter(cycle=choice.cycle, mentor=mentor).count()
         used += MenteeChoice.objects.filter(
             cycle=choice.cycle, mentor=mentor, status=MenteeChoice.Status.ACCEPTED
         ).count()
-        if used >= capacity:
+        if not rules.has_room(capacity, used):
             raise ValidationError(f"Your {capacity} place(s) this cycle are taken; you can only decline now.")
         choice.status = MenteeChoice.Status.ACCEPTED
     else:

@@ -16,9 +16,9 @@ from typing import Any
 from django.db.models import Q
 
 from matching import engine
-from matching.engine.rules import in_chain
 from matching.models import MatchBan, MatchSettings, MenteeChoice
 from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill, Skill
+from programs import rules
 from programs.models import Cycle, Enrollment, Mentorship
 
 Pair = tuple[int, int]  # (mentor id, mentee id), as the engine writes pairs
@@ -58,6 +58,7 @@ def settings_for(cycle: Cycle, stored: MatchSettings | None = None) -> tuple[eng
         stored = MatchSettings.objects.filter(cycle=cycle).first()
     data = dict(stored.data) if stored else {}
     data["allow_repeat_pairs"] = cycle.allow_repeat_pairs
+    data["mentor_grade_at_or_above"] = cycle.mentor_grade_at_or_above
     # IANA zones become offsets at the cycle's start, so summer time is right for the cycle.
     data["tz_reference"] = datetime.combine(cycle.starts_on, time(12))  # naive UTC, as the engine wants
     settings = engine.Settings.from_dict(data)
@@ -135,9 +136,10 @@ def cycle_input(
         elif cycle.mentee_choice:
             choices[mentee_id].append(mentor_id)
 
-    capacity = {
-        pk: int(e.capacity or people[pk].mentor_capacity or 0) for pk, e in mentor_rows.items()
-    }
+    capacity = {pk: rules.mentor_places(e.capacity, people[pk].mentor_capacity) for pk, e in mentor_rows.items()}
+    grades = {pk: p.grade for pk, p in people.items() if p.grade}
+    grade_rule = settings.mentor_grade_at_or_above
+    ranks = {pk: rules.grade_rank(g) for pk, g in grades.items()} if grade_rule else {}
     # Active pairs of this cycle stay as they are: locks when both are candidates; otherwise
     # the mentee is already served, or the mentor's place is taken.
     locks: dict[int, int] = {}  # mentee -> mentor
@@ -146,9 +148,12 @@ def cycle_input(
     for pk, mentor_id, mentee_id in Mentorship.objects.active().filter(cycle=cycle).values_list(
         "pk", "mentor_id", "mentee_id"
     ).order_by("pk"):
-        # A pair made before a ban or a change of supervisor stays a pair, but the engine cannot
+        # A pair made before a ban, a change of supervisor or the grade rule stays a pair, but the engine cannot
         # take it as a lock; it then counts like a pair with someone outside the candidates.
-        lockable = (mentor_id, mentee_id) not in bans and not in_chain(supervisors, mentor_id, mentee_id)
+        broken = rules.pair_rules(
+            mentor=mentor_id, mentee=mentee_id, supervisors=supervisors, bans=bans, grades=ranks, grade_rule=grade_rule
+        )
+        lockable = not broken
         both = mentee_id in mentee_rows and mentor_id in mentor_rows
         if lockable and both and mentee_id not in locks and mentee_id not in paired_elsewhere:
             locks[mentee_id] = mentor_id
@@ -219,6 +224,7 @@ def cycle_input(
         bans=frozenset(bans),
         prior_pairs=prior,
         locks=lock_pairs,
+        grades=grades,
     )
     return CycleInput(
         problem=problem,

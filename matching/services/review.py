@@ -1,7 +1,8 @@
 """The coordinator's review of a run: lock, reject, swap, add by hand, and "why not this mentor?".
 
-Every change keeps the hard rules: programs' pair rules (approved, still employed, reporting
-chain, earlier pairs, existing pairs), the cycle's bans, and the mentor's capacity in this run.
+Every change keeps the hard rules of programs.rules (approved, still employed, reporting chain,
+bans, grade, earlier and existing pairs), judged as the data stands now, and the mentor's capacity
+in this run. Locking a pair re-checks it too: a ban added after the run refuses the lock.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from audit.services import audit_record
 from matching import engine
 from matching.engine.explain import explain_pair
 from matching.engine.scoring import skill_rarity
-from matching.models import MatchBan, MatchProposal, MatchRun
+from matching.models import MatchProposal, MatchRun
 from matching.services.inputs import CycleInput, explanation_json
 from matching.services.runs import run_figures_save, run_input
 from profiles.models import Person
+from programs import rules
 from programs.services.pairs import pair_rule_violations
 
 
@@ -54,14 +56,12 @@ def _existing_guard(proposal: MatchProposal, verb: str) -> None:
 def _pair_problems(run: MatchRun, mentor: Person, mentee: Person, *, moving_out: int | None = None) -> list[str]:
     """Hard rules for a pair inside this run (moving_out: a proposal of this mentor being replaced)."""
     problems = pair_rule_violations(cycle=run.cycle, mentor=mentor, mentee=mentee)
-    if MatchBan.objects.filter(cycle=run.cycle, mentor=mentor, mentee=mentee).exists():
-        problems.append(f"The pair {mentor} → {mentee} is banned for this cycle.")
     capacity = _capacity(run, mentor)
     live = run.proposals.exclude(status=MatchProposal.Status.REJECTED).filter(mentor=mentor)
     if moving_out is not None:
         live = live.exclude(pk=moving_out)
     taken = live.count()
-    if capacity is not None and taken >= capacity:
+    if capacity is not None and not rules.has_room(capacity, taken):
         problems.append(f"{mentor} already has {taken} mentee(s) in this run; their capacity is {capacity}.")
     # pair_rule_violations counts the mentor's active pairs too; say each thing once.
     return list(dict.fromkeys(problems))
@@ -71,7 +71,7 @@ def _capacity(run: MatchRun, mentor: Person) -> int | None:
     enrollment = mentor.enrollments.filter(cycle=run.cycle, role="mentor").first()
     if enrollment is None:
         return None
-    return int(enrollment.capacity or mentor.mentor_capacity)
+    return rules.mentor_places(enrollment.capacity, mentor.mentor_capacity)
 
 
 def _score(data: CycleInput, mentor_id: int, mentee_id: int) -> tuple[float, dict]:
@@ -91,6 +91,11 @@ def proposal_lock(*, run: MatchRun, proposal_id: int, by: Any) -> MatchProposal:
         _existing_guard(proposal, "unlock")
         proposal.status = MatchProposal.Status.PROPOSED
     else:
+        if proposal.mentorship_id is None:
+            # A lock is a promise that the pair will be published: judge it as the data stands now.
+            problems = pair_rule_violations(cycle=run.cycle, mentor=proposal.mentor, mentee=proposal.mentee)
+            if problems:
+                raise ValidationError([f"{proposal.mentor} → {proposal.mentee} was not locked:", *problems])
         proposal.status = MatchProposal.Status.LOCKED
     proposal.save(update_fields=["status", "updated_at"])
     action = "matching.lock" if proposal.status == MatchProposal.Status.LOCKED else "matching.unlock"

@@ -11,14 +11,17 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import coordinator_required
 from matching import selectors
+from matching.exports import RunAuditExport
 from matching.forms import BanForm, CompareForm, MatchSettingsForm, PairPickForm, SwapForm
 from matching.models import MatchBan, MatchRun
+from matching.selectors.audit import run_audit as audit_of
+from matching.selectors.publish import publish_problems
 from matching.services import review, runs
 from matching.services.inputs import settings_for
 from programs.models import Enrollment
@@ -198,6 +201,7 @@ def _render_run(
         paired = {p.mentee_id for p in page.live}
         unpaired = [m for m in page.mentees if m.pk not in paired]
         context.update(
+            audit=audit_of(run, proposals=page.proposals, mentees=page.mentees),
             page=page,
             sort=sort,
             show=show,
@@ -224,6 +228,31 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {"status": run.status, "label": run.get_status_display(), "message": run.message, "finished": run.is_finished}
     )
+
+
+def _finished_run(request: HttpRequest, pk: int) -> MatchRun:
+    run = selectors.run_for_coordinator(request.user, pk)
+    if run.status != MatchRun.Status.DONE:
+        raise Http404("This run has not finished, so it has no audit yet.")
+    return run
+
+
+@coordinator_required
+@require_GET
+def run_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _finished_run(request, pk)
+    context = {"run": run, "cycle": run.cycle, "audit": audit_of(run), "audit_label": f"Audit of run {run.pk}"}
+    return render(request, "matching/run_audit.html", context)
+
+
+@coordinator_required
+@require_GET
+def run_audit_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("The audit exports as .csv or .xlsx.")
+    run = _finished_run(request, pk)
+    export = RunAuditExport(audit_of(run))
+    return export.csv_response() if fmt == "csv" else export.xlsx_response()
 
 
 def _back(run: MatchRun, request: HttpRequest) -> HttpResponse:
@@ -336,4 +365,6 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Nothing was published; the reasons are below.")
         return redirect(run.get_absolute_url())
     page = selectors.review_page(run=run) if run.status == MatchRun.Status.DONE else None
-    return render(request, "matching/publish_confirm.html", {"run": run, "cycle": run.cycle, "page": page})
+    problems = publish_problems(run, page.proposals) if page and run.is_editable else []
+    context = {"run": run, "cycle": run.cycle, "page": page, "problems": problems}
+    return render(request, "matching/publish_confirm.html", context)

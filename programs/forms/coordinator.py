@@ -58,6 +58,11 @@ class CycleCreateForm(forms.Form):
         label="Mentees choose their mentor", required=False, help_text=Cycle._meta.get_field("mentee_choice").help_text
     )
     allow_repeat_pairs = forms.BooleanField(label="Allow pairs from earlier cycles again", required=False)
+    mentor_grade_at_or_above = forms.BooleanField(
+        label="Mentor at or above the mentee's grade",
+        required=False,
+        help_text=Cycle._meta.get_field("mentor_grade_at_or_above").help_text,
+    )
     location = forms.CharField(label="Place of the milestone events", max_length=200, required=False)
     video_url = forms.URLField(label="Video link of the milestone events", required=False, assume_scheme="https")
 
@@ -72,6 +77,11 @@ class CycleEditForm(forms.Form):
     mentee_choice = forms.BooleanField(label="Mentees choose their mentor", required=False)
     choice_deadline = forms.DateField(label="Mentees choose by", widget=DATE, required=False)
     allow_repeat_pairs = forms.BooleanField(label="Allow pairs from earlier cycles again", required=False)
+    mentor_grade_at_or_above = forms.BooleanField(
+        label="Mentor at or above the mentee's grade",
+        required=False,
+        help_text=Cycle._meta.get_field("mentor_grade_at_or_above").help_text,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

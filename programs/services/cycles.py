@@ -116,6 +116,7 @@ def cycle_create(
     mentee_choice: bool = False,
     choice_deadline: date | None = None,
     allow_repeat_pairs: bool = False,
+    mentor_grade_at_or_above: bool = False,
     video_url: str = "",
     location: str = "",
 ) -> Cycle:
@@ -139,6 +140,7 @@ def cycle_create(
         mentee_choice=mentee_choice,
         choice_deadline=choice_deadline,
         allow_repeat_pairs=allow_repeat_pairs,
+        mentor_grade_at_or_above=mentor_grade_at_or_above,
         **dates,
     )
     Event.objects.bulk_create(
@@ -178,6 +180,7 @@ CYCLE_EDITABLE_FIELDS = (
     "mentee_choice",
     "choice_deadline",
     "allow_repeat_pairs",
+    "mentor_grade_at_or_above",
 )
 
 

@@ -1,4 +1,4 @@
-"""Pairs made by hand, and how pairs end. The hard rules live here for every way pairs are made."""
+"""Pairs made by hand, and how pairs end. Every pair is made here, under the rules of programs.rules."""
 
 from __future__ import annotations
 
@@ -12,68 +12,20 @@ from audit.references import person_ref
 from audit.services import audit_record
 from profiles.models import Person
 from programs import signals
-from programs.models import Agreement, Cycle, Enrollment, Mentorship, PairFlag
-
-
-def _in_reporting_chain(mentor: Person, mentee: Person) -> bool:
-    """True when one is the other's supervisor or supervisor's supervisor."""
-    direct = {mentor.supervisor_id, mentee.supervisor_id} - {None}
-    grand = dict(Person.objects.filter(pk__in=direct).values_list("pk", "supervisor_id"))
-    mentor_chain = {mentor.supervisor_id, grand.get(mentor.supervisor_id)} - {None}
-    mentee_chain = {mentee.supervisor_id, grand.get(mentee.supervisor_id)} - {None}
-    return mentee.pk in mentor_chain or mentor.pk in mentee_chain
+from programs.models import Agreement, Cycle, Mentorship, PairFlag
+from programs.rules import pair_refusals
+from programs.selectors.pair_facts import pair_facts
 
 
 def pair_rule_violations(*, cycle: Cycle, mentor: Person, mentee: Person) -> list[str]:
     """Every hard rule this pair would break in this cycle, in words for the coordinator.
 
-    Empty means the pair may be made. Pairs that already exist are counted as they stand in
-    the database, so call this inside the transaction that creates the pair.
+    The rules are programs.rules (one place for every path that makes a pair); this loads the
+    facts and words the refusals. Empty means the pair may be made. Pairs that already exist are
+    counted as they stand in the database, so call this inside the transaction that creates the pair.
     """
-    if mentor.pk == mentee.pk:
-        return [f"{mentor} cannot mentor themself."]
-    problems: list[str] = []
-    enrollments = {
-        (e.person_id, e.role): e
-        for e in Enrollment.objects.filter(
-            cycle=cycle, status=Enrollment.Status.APPROVED, person__in=[mentor, mentee]
-        )
-    }
-    mentor_enrollment = enrollments.get((mentor.pk, Enrollment.Role.MENTOR))
-    if mentor_enrollment is None:
-        problems.append(f"{mentor} is not an approved mentor in this cycle.")
-    if (mentee.pk, Enrollment.Role.MENTEE) not in enrollments:
-        problems.append(f"{mentee} is not an approved mentee in this cycle.")
-    for person in (mentor, mentee):
-        if person.separated_on is not None:
-            problems.append(f"{person} has left (separation date {person.separated_on:%d %b %Y}).")
-    if _in_reporting_chain(mentor, mentee):
-        problems.append(
-            f"{mentor} and {mentee} are in the same reporting chain; a supervisor, or a supervisor's "
-            "supervisor, cannot be the mentor or the mentee."
-        )
-
-    same_pair = Mentorship.objects.filter(cycle=cycle, mentor=mentor, mentee=mentee).first()
-    if same_pair is not None and same_pair.status == Mentorship.Status.ACTIVE:
-        return [f"{mentor} is already mentoring {mentee} this cycle."]
-    if same_pair is not None:
-        problems.append(f"{mentor} and {mentee} were already paired in this cycle, and that pair has closed.")
-    elif not cycle.allow_repeat_pairs and (
-        Mentorship.objects.filter(mentor=mentor, mentee=mentee).exclude(cycle=cycle).exists()
-    ):
-        problems.append(
-            f"{mentor} and {mentee} were paired in an earlier cycle; this cycle does not allow repeat pairs."
-        )
-
-    active = Mentorship.objects.active().filter(cycle=cycle)
-    capacity = (mentor_enrollment.capacity if mentor_enrollment else None) or mentor.mentor_capacity
-    taken = active.filter(mentor=mentor).count()
-    if taken >= capacity:
-        problems.append(f"{mentor} already has {taken} active mentee(s); their capacity this cycle is {capacity}.")
-    current = active.filter(mentee=mentee).select_related("mentor").first()
-    if current is not None:
-        problems.append(f"{mentee} already has an active mentor this cycle ({current.mentor}).")
-    return problems
+    facts = pair_facts(cycle=cycle, mentors=[mentor], mentees=[mentee])
+    return [refusal.text for refusal in pair_refusals(facts, mentor.pk, mentee.pk)]
 
 
 @transaction.atomic

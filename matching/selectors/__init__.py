@@ -29,6 +29,7 @@ RULE_LABELS = {
     "reporting_chain": "same reporting chain",
     "ban": "banned by a coordinator",
     "prior_pair": "paired in an earlier cycle",
+    "grade": "mentor below the mentee's grade",
 }
 UNMATCHED_LABELS = {
     "no_allowed_mentor": "Every mentor is ruled out by a hard rule.",
@@ -91,6 +92,7 @@ class ReviewPage:
     departments: list[Department]
     live: list[MatchProposal]
     mentors: list[Person]
+    proposals: list[MatchProposal]  # every proposal of the run, rejected ones included
     mentees: list[Person]
     other_runs: list[MatchRun]
     counts: dict[str, int] = field(default_factory=dict)
@@ -190,6 +192,7 @@ def review_page(
         mentors=mentors,
         mentees=mentees,
         other_runs=other_runs,
+        proposals=proposals,
         counts=counts,
         page_obj=page_obj,
     )
