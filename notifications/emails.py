@@ -17,11 +17,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
 from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-
-from django.core.mail import EmailMessage
 
 from mentorship.emails import build_templated
 from notifications import ics, selectors
@@ -279,13 +278,13 @@ SENDERS: dict[str, Callable[[Delivery, Model], EmailMessage]] = {
 
 # What each e-mail reads from the object, fetched with it in one query.
 RELATED = {
-    "event": ("program", "cycle"),
-    "cycle": ("program",),
-    "enrollment": ("cycle__program", "person"),
-    "mentorship": ("cycle__program", "mentor", "mentee"),
-    "rsvp": ("event",),
-    "helprequest": ("mentorship__cycle", "mentorship__mentor", "mentorship__mentee", "requested_by"),
-    "invitation": ("survey__cycle__program",),
+    "programs.event": ("program", "cycle"),
+    "programs.cycle": ("program",),
+    "programs.enrollment": ("cycle__program", "person"),
+    "programs.mentorship": ("cycle__program", "mentor", "mentee"),
+    "programs.rsvp": ("event",),
+    "programs.helprequest": ("mentorship__cycle", "mentorship__mentor", "mentorship__mentee", "requested_by"),
+    "surveys.invitation": ("survey__cycle__program",),
 }
 
 
@@ -296,7 +295,7 @@ def load_subject(delivery: Delivery) -> Model | None:
     if model is None:
         return None
     qs = model._default_manager.filter(pk=delivery.object_id)
-    related = RELATED.get(content_type.model)
+    related = RELATED.get(f"{content_type.app_label}.{content_type.model}")
     if related:
         qs = qs.select_related(*related)
     obj = qs.first()

@@ -224,7 +224,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, claim_token:
         time.sleep(settings.REMINDER_SEND_PAUSE_SECONDS)
     try:
         transmit(message)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - every refusal is classified and recorded on the row
         return _failed(delivery, obj, exc)
     _mark_sent(delivery.pk, timezone.now())
     return "sent"
