@@ -290,6 +290,7 @@ ROWS: list[Row] = [
     # --- notifications, audit, privacy --------------------------------------------------------
     row("notifications:unsubscribe", lambda s: {"token": s.unsubscribe_token}, "22222222", label="valid"),
     row("notifications:unsubscribe", lambda s: {"token": "not-a-real-token"}, "44444444", label="bad"),
+    row("notifications:failed", None, ANY_COORDINATOR),
     row("audit:log", None, "L3332223"),
     row("privacy:my-data", None, "L2224444"),
     row("privacy:person-remove", lambda s: {"pk": s.mentee.pk}, ANY_COORDINATOR),
