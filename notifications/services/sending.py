@@ -41,8 +41,9 @@ logger = logging.getLogger("notifications.sending")
 
 DB_LOST = (OperationalError, InterfaceError)
 
-# Marks this process could not write yet: delivery id -> when the relay accepted it.
-_unmarked: dict[int, datetime] = {}
+# Marks this process could not write yet: delivery id -> (when the relay accepted it, the
+# survey invitation it was about, if any).
+_unmarked: dict[int, tuple[datetime, int | None]] = {}
 
 
 class TransientSendError(Exception):
@@ -120,31 +121,30 @@ def _finish(*, delivery: Delivery, status: str, error: str = "", program_id: int
     )
 
 
-def _write_mark(delivery_id: int, sent_at: datetime) -> None:
+def _write_mark(delivery_id: int, sent_at: datetime, invitation_id: int | None) -> None:
     with transaction.atomic():
         # Whoever holds the claim now, the message went out: record it, so no one sends it again.
         Delivery.objects.filter(pk=delivery_id).exclude(status=Delivery.Status.SENT).update(
             status=Delivery.Status.SENT, sent_at=sent_at, payload="", last_error=""
         )
-        row = Delivery.objects.filter(pk=delivery_id).values("kind", "object_id").first()
-        if row and row["kind"] == Kind.SURVEY_INVITATION:
+        if invitation_id is not None:
             from surveys.models import Invitation
 
             # Survey reminders count their interval from the day the invitation was mailed.
-            Invitation.objects.filter(pk=row["object_id"], sent_at__isnull=True).update(sent_at=sent_at)
+            Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(sent_at=sent_at)
 
 
-def _mark_sent(delivery_id: int, sent_at: datetime) -> bool:
+def _mark_sent(delivery_id: int, sent_at: datetime, invitation_id: int | None = None) -> bool:
     """Record that the relay accepted the message, through lost connections. False if the
     database stayed unreachable; the mark is then kept for this process's next send."""
     try:
         _with_reconnect(
-            lambda: _write_mark(delivery_id, sent_at),
+            lambda: _write_mark(delivery_id, sent_at, invitation_id),
             budget=settings.REMINDER_MARK_RETRY_SECONDS,
             what=f"marking delivery {delivery_id} sent",
         )
     except (*DB_LOST, SoftTimeLimitExceeded) as exc:
-        _unmarked[delivery_id] = sent_at
+        _unmarked[delivery_id] = (sent_at, invitation_id)
         logger.error("Delivery %s was accepted by the relay but could not be marked sent (%r)", delivery_id, exc)
         return False
     _unmarked.pop(delivery_id, None)
@@ -154,8 +154,8 @@ def _mark_sent(delivery_id: int, sent_at: datetime) -> bool:
 def flush_unmarked() -> int:
     """Write the marks an earlier send of this process could not (the database is back)."""
     written = 0
-    for delivery_id, sent_at in list(_unmarked.items()):
-        if _mark_sent(delivery_id, sent_at):
+    for delivery_id, (sent_at, invitation_id) in list(_unmarked.items()):
+        if _mark_sent(delivery_id, sent_at, invitation_id):
             written += 1
     return written
 
@@ -226,7 +226,8 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, claim_token:
         transmit(message)
     except Exception as exc:  # noqa: BLE001 - every refusal is classified and recorded on the row
         return _failed(delivery, obj, exc)
-    _mark_sent(delivery.pk, timezone.now())
+    invitation_id = delivery.object_id if delivery.kind == Kind.SURVEY_INVITATION else None
+    _mark_sent(delivery.pk, timezone.now(), invitation_id)
     return "sent"
 
 
