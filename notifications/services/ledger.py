@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common.mail import Mail, seal
-from notifications.models import COMPOSED, Delivery
+from notifications.models import COMPOSED, Delivery, Kind
 from notifications.services.claims import content_type_id, deliveries_claim, queue_after_commit
 
 
@@ -24,6 +24,8 @@ def mails_record(mails: Sequence[Mail]) -> int:
     today = timezone.localdate()
     rows = []
     for mail in mails:
+        if mail.kind not in Kind.values:  # apps name kinds by string: a typo must not pass silently
+            raise ValueError(f"Unknown kind of e-mail: {mail.kind!r}")
         if mail.kind in COMPOSED and mail.message is None:
             raise ValueError(f"A {mail.kind} mail is composed by the asking app: pass message=compose(...)")
         about = mail.about

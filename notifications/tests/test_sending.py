@@ -183,3 +183,13 @@ def test_an_smtp_outage_after_an_invitation_is_no_error_page(client, settings, d
     assert response.status_code == 302
     row = Delivery.objects.get(kind=Kind.ACCOUNT_INVITATION)
     assert row.status == Delivery.Status.PENDING and "Connection refused" in row.last_error  # the sweep retries
+
+
+def test_asking_for_an_unknown_kind_or_a_composed_kind_without_its_message_is_refused():
+    from common.mail import Mail, mail_queue
+
+    with pytest.raises(ValueError, match="Unknown kind"):
+        mail_queue(Mail(kind="account_invitaton", to="a@example.gov"))
+    with pytest.raises(ValueError, match="composed"):
+        mail_queue(Mail(kind=Kind.EXPORT_READY, to="a@example.gov"))
+    assert not Delivery.objects.exists()
