@@ -10,15 +10,39 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from accounts.models import User
+from common.mail import Composed, Mail, mail_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Open sign-up is off unless the deployment turns it on; invitations still work."""
+    """Open sign-up is off unless the deployment turns it on; invitations still work. allauth's
+    own mails (password reset, sign-in codes, address confirmation) go through the ledger."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render as allauth does, then record the mail for a worker instead of calling SMTP in
+        the request. The message (a reset link) is kept encrypted and forgotten once sent."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        msg = self.render_mail(template_prefix, email, ctx)
+        html = next((content for content, mimetype in getattr(msg, "alternatives", []) if mimetype == "text/html"), "")
+        text = msg.body
+        if msg.content_subtype == "html":
+            text, html = "", msg.body
+        user = context.get("user")
+        mail_queue(
+            Mail(
+                kind="account_mail",
+                to=email,
+                user_id=getattr(user, "pk", None),
+                message=Composed(subject=str(msg.subject), text=text, html=html, headers=dict(msg.extra_headers)),
+            )
+        )
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.ACCOUNT_ALLOW_SIGNUPS)

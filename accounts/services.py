@@ -43,8 +43,9 @@ def invitation_send(*, email: str, invited_by: User | None, name: str = "") -> I
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit_record(actor=invited_by, action="invitation.send", target=invitation, summary=email)
-    # The mail goes only once the invitation is safely stored; the token never touches the DB.
-    transaction.on_commit(lambda: emails.send_invitation(invitation=invitation, token=token, name=name))
+    # Recorded with the invitation, mailed by a worker once both are committed. The token is
+    # kept only inside that message, encrypted, and forgotten once sent (common/mail.py).
+    emails.send_invitation(invitation=invitation, token=token, name=name)
     return invitation
 
 

@@ -15,6 +15,11 @@ Printed per size:
   resweep: the same sweep again (everything already claimed): seconds and queries.
   deliver: --deliver of the claimed e-mails sent in-process (render, .ics, locmem backend):
            seconds, e-mails per second and SQL queries per e-mail.
+  drops:   --deliver more sent while another session terminates ours (pg_terminate_backend)
+           every --drop-interval seconds. A send whose query meets a dead connection is retried
+           the way the Celery task retries (same claim token); what is left is taken as a stale
+           claim, as the sweep would. Prints e-mails per second, connections dropped, and the
+           duplicates and missing e-mails counted per recipient (both must be 0).
 """
 
 from __future__ import annotations
@@ -124,7 +129,54 @@ def build(n: int) -> None:
     Delivery.objects.filter(kind=Kind.EVENT_INVITATION).update(created_at=event.created_at)
 
 
-def run(n: int, deliver: int) -> str:
+def deliver_with_drops(ids: list[int], interval: float) -> str:
+    """Send `ids` in-process while our database sessions are terminated every `interval` s."""
+    import uuid
+    from collections import Counter
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.db import InterfaceError, OperationalError, connection
+    from django.utils import timezone
+
+    from notifications.models import Delivery
+    from notifications.services import delivery_send
+    from notifications.tests.integration import ConnectionDropper
+
+    tag = f"bench-drops-{uuid.uuid4().hex[:6]}"
+    connection.close()
+    connection.settings_dict.setdefault("OPTIONS", {})["application_name"] = tag
+    mail.outbox = []
+    retries = 0
+    t = time.perf_counter()
+    with ConnectionDropper(tag, interval=interval) as dropper:
+        for pk in ids:
+            for _attempt in range(6):  # the task's autoretry, without its backoff
+                try:
+                    delivery_send(delivery_id=pk, claim_token=f"bench-{pk}")
+                    break
+                except (OperationalError, InterfaceError):
+                    retries += 1
+                    connection.close()
+    drops_s = time.perf_counter() - t
+    connection.close()
+    connection.settings_dict["OPTIONS"].pop("application_name", None)
+    # The sweep's stale-claim rule, a day later: only rows never marked are taken again.
+    left = list(Delivery.objects.filter(pk__in=ids).exclude(status=Delivery.Status.SENT).values_list("pk", flat=True))
+    for pk in left:
+        delivery_send(delivery_id=pk, now=timezone.now() + timedelta(days=1))
+    expected = set(Delivery.objects.filter(pk__in=ids).values_list("email", flat=True))
+    counts = Counter(m.to[0] for m in mail.outbox)
+    duplicates = sum(n - 1 for n in counts.values() if n > 1)
+    missing = len(expected - set(counts))
+    return (
+        f"drops: sent={len(mail.outbox)} drops_s={drops_s:.1f} emails_per_s={len(ids) / drops_s:.0f} "
+        f"connections_dropped={dropper.dropped} task_retries={retries} stale_resent={len(left)} "
+        f"duplicates={duplicates} missing={missing}"
+    )
+
+
+def run(n: int, deliver: int, drop_interval: float) -> str:
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.core import mail
@@ -161,8 +213,11 @@ def run(n: int, deliver: int) -> str:
             sweep(queue=False)
         resweep_s = time.perf_counter() - t
 
-        ids = list(Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("pk").values_list("pk", flat=True))
-        ids = ids[:deliver] if deliver else ids
+        pending = list(
+            Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("pk").values_list("pk", flat=True)
+        )
+        ids = pending[:deliver] if deliver else pending[: len(pending) // 2]
+        dropped_ids = pending[len(ids) : len(ids) + (deliver or len(pending))]
         mail.outbox = []
         sending = QueryCounter()
         t = time.perf_counter()
@@ -175,7 +230,8 @@ def run(n: int, deliver: int) -> str:
             f"participants={n} build_s={build_s:.1f} | claim_s={claim_s:.2f} claim_queries={counter.count} "
             f"claims={claims} ({result}) | resweep_s={resweep_s:.2f} resweep_queries={again.count} | "
             f"delivered={sent}/{len(ids)} deliver_s={deliver_s:.1f} emails_per_s={per_s:.0f} "
-            f"queries_per_email={sending.count / max(1, len(ids)):.1f}"
+            f"queries_per_email={sending.count / max(1, len(ids)):.1f} | "
+            + deliver_with_drops(dropped_ids, drop_interval)
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -185,6 +241,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participants", default="1000,10000", help="comma-separated sizes")
     parser.add_argument("--deliver", type=int, default=3000, help="e-mails to send per size (0: all)")
+    parser.add_argument("--drop-interval", type=float, default=0.25, help="seconds between connection drops")
     args = parser.parse_args()
 
     import django
@@ -194,7 +251,7 @@ def main() -> None:
 
     setup_test_environment()  # locmem e-mail backend: measure our side, not an SMTP server
     for n in (int(s) for s in args.participants.split(",")):
-        print(run(n, args.deliver), flush=True)
+        print(run(n, args.deliver, args.drop_interval), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from flash.models import FlashConversation
 from profiles.models import Person
-from surveys.models import MIN_GROUP_SIZE
+from common.visibility import MIN_GROUP_SIZE
 
 
 def mine(person: Person) -> tuple[list[FlashConversation], list[FlashConversation]]:

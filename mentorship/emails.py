@@ -1,7 +1,8 @@
-"""Rendering and sending of e-mails.
+"""Rendering of e-mails (never sending: see common/mail.py and notifications/services/sending.py).
 
 Each app declares its e-mails in `<app>/emails.py`, one function per e-mail, and each renders
-templates/emails/<name>/{subject.txt, body.txt, body.html} through `send_templated` below.
+templates/emails/<name>/{subject.txt, body.txt, body.html} through `render_templated` or
+`build_templated` below.
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ def render_templated(name: str, context: dict[str, Any]) -> tuple[str, str, str]
     return subject, text, html
 
 
-def send_templated(
+def build_templated(
     name: str,
     *,
     to: Sequence[str],
     context: dict[str, Any],
     attachments: Sequence[tuple[str, bytes | str, str]] = (),
     headers: dict[str, str] | None = None,
-) -> int:
-    """Render templates/emails/<name>/ and send one message with text and HTML parts."""
+) -> EmailMultiAlternatives:
+    """Render templates/emails/<name>/ into one message with text and HTML parts (not sent)."""
     subject, text, html = render_templated(name, context)
     message = EmailMultiAlternatives(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=list(to), headers=headers or {}
@@ -38,4 +39,4 @@ def send_templated(
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
-    return message.send()
+    return message

@@ -274,6 +274,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A relay that stops answering must not hold a worker until its time limit.
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorship Program <mentorship@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -328,6 +330,11 @@ REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=30)
 # it is this old; younger rows may still be being published by their own request.
 ENQUEUE_CATCH_UP_SECONDS = env.int("ENQUEUE_CATCH_UP_SECONDS", default=60)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+# First retry delay after a transient SMTP error, doubling (with jitter) up to 30 minutes.
+REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=30)
+# After the relay accepted a message, how long a worker keeps reconnecting to mark it sent.
+# It runs inside the send's time limit, which the claim timeout outlasts (test_wiring checks).
+REMINDER_MARK_RETRY_SECONDS = env.float("REMINDER_MARK_RETRY_SECONDS", default=60.0)
 # Pause before each message, to pace an SMTP relay that throttles bursts.
 REMINDER_SEND_PAUSE_SECONDS = env.float("REMINDER_SEND_PAUSE_SECONDS", default=0.0)
 REMINDER_MEETING_NUDGE_WEEKS = env.int("REMINDER_MEETING_NUDGE_WEEKS", default=4)

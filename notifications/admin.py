@@ -5,11 +5,13 @@ from notifications.models import Delivery
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("kind", "email", "due", "variant", "status", "attempts", "created_at", "sent_at")
+    list_display = ("kind", "email", "due", "variant", "status", "attempts", "created_at", "sent_at", "last_error")
     list_filter = ("status", "kind")
     search_fields = ("email",)
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    # The sealed message of a composed mail is of no use to anyone reading the admin.
+    exclude = ("payload",)
+    readonly_fields = [f.name for f in Delivery._meta.fields if f.name != "payload"]
     list_select_related = ("content_type",)
 
     def has_add_permission(self, request) -> bool:

@@ -7,6 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders and notices"
 
     def ready(self) -> None:
+        from common.mail import ledger_register
         from notifications import receivers
+        from notifications.services.ledger import mails_record
 
         receivers.connect()
+        ledger_register(mails_record)

@@ -1,13 +1,15 @@
 """The reminder and notice e-mails, one function per e-mail.
 
 Each renders templates/emails/<name>/{subject.txt, body.txt, body.html} through
-mentorship.emails.send_templated. Times are written in the recipient's own time zone
+mentorship.emails.build_templated and returns the message; notifications/services/sending.py
+sends it. Times are written in the recipient's own time zone
 (Person.time_zone); the .ics attachment carries UTC. Nudges carry a signed one-click
 unsubscribe link and the List-Unsubscribe headers (RFC 8058); essential notices do not.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -15,12 +17,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
 from flash.models import FlashConversation
-from mentorship.emails import send_templated
+from mentorship.emails import build_templated
 from notifications import ics, selectors
 from notifications.models import Delivery, Kind
 from notifications.tokens import unsubscribe_url
@@ -62,17 +65,22 @@ def local_day(day: object) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"  # type: ignore[attr-defined]
 
 
-def _headers(delivery: Delivery) -> dict[str, str]:
+def message_id_for(delivery_id: int) -> str:
+    """A new Message-ID for a delivery; stored on the row before the first SMTP call, so every
+    re-send carries the same one and mail systems can drop the copy (the SMTP boundary)."""
     host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
-    # The same Message-ID on a re-send lets mail systems drop the duplicate (the SMTP boundary).
-    headers = {"Message-ID": f"<delivery-{delivery.pk}@{host}>"}
+    return f"<delivery-{delivery_id}.{secrets.token_hex(6)}@{host}>"
+
+
+def _headers(delivery: Delivery) -> dict[str, str]:
+    headers = {"Message-ID": delivery.message_id}
     if delivery.is_nudge and delivery.person_id:
         headers["List-Unsubscribe"] = f"<{absolute(unsubscribe_url(delivery.person))}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return headers
 
 
-def _send(name: str, delivery: Delivery, context: dict, attachments: list | None = None) -> None:
+def _send(name: str, delivery: Delivery, context: dict, attachments: list | None = None) -> EmailMessage:
     person = delivery.person
     context = {
         "person": person,
@@ -82,7 +90,7 @@ def _send(name: str, delivery: Delivery, context: dict, attachments: list | None
         "profile_url": _url("profiles:profile-edit"),
         **context,
     }
-    send_templated(
+    return build_templated(
         name, to=[delivery.email], context=context, attachments=attachments or [], headers=_headers(delivery)
     )
 
@@ -103,36 +111,36 @@ def _ics(event: Event, delivery: Delivery) -> list:
 # --- one function per e-mail -----------------------------------------------------------------------
 
 
-def event_invitation(delivery: Delivery, event: Event) -> None:
-    _send("event_invitation", delivery, _event_context(event, delivery.person), _ics(event, delivery))
+def event_invitation(delivery: Delivery, event: Event) -> EmailMessage:
+    return _send("event_invitation", delivery, _event_context(event, delivery.person), _ics(event, delivery))
 
 
-def event_reminder(delivery: Delivery, event: Event) -> None:
+def event_reminder(delivery: Delivery, event: Event) -> EmailMessage:
     days = 7 if delivery.kind == Kind.EVENT_REMINDER_WEEK else 1
     answered = RSVP.objects.filter(event=event, person_id=delivery.person_id, status=RSVP.Status.GOING).exists()
     context = {**_event_context(event, delivery.person), "days": days, "going": answered}
-    _send("event_reminder", delivery, context, _ics(event, delivery))
+    return _send("event_reminder", delivery, context, _ics(event, delivery))
 
 
-def event_changed(delivery: Delivery, event: Event) -> None:
-    _send("event_changed", delivery, _event_context(event, delivery.person), _ics(event, delivery))
+def event_changed(delivery: Delivery, event: Event) -> EmailMessage:
+    return _send("event_changed", delivery, _event_context(event, delivery.person), _ics(event, delivery))
 
 
-def event_cancelled(delivery: Delivery, event: Event) -> None:
-    _send("event_cancelled", delivery, _event_context(event, delivery.person), _ics(event, delivery))
+def event_cancelled(delivery: Delivery, event: Event) -> EmailMessage:
+    return _send("event_cancelled", delivery, _event_context(event, delivery.person), _ics(event, delivery))
 
 
-def rsvp_promoted(delivery: Delivery, rsvp: RSVP) -> None:
+def rsvp_promoted(delivery: Delivery, rsvp: RSVP) -> EmailMessage:
     event = rsvp.event
-    _send("rsvp_promoted", delivery, {**_event_context(event, delivery.person), "rsvp": rsvp}, _ics(event, delivery))
+    return _send("rsvp_promoted", delivery, {**_event_context(event, delivery.person), "rsvp": rsvp}, _ics(event, delivery))
 
 
-def applications_open(delivery: Delivery, cycle: Cycle) -> None:
-    _send("applications_open", delivery, _cycle_context(cycle))
+def applications_open(delivery: Delivery, cycle: Cycle) -> EmailMessage:
+    return _send("applications_open", delivery, _cycle_context(cycle))
 
 
-def applications_closing(delivery: Delivery, cycle: Cycle) -> None:
-    _send("applications_closing", delivery, _cycle_context(cycle))
+def applications_closing(delivery: Delivery, cycle: Cycle) -> EmailMessage:
+    return _send("applications_closing", delivery, _cycle_context(cycle))
 
 
 def _cycle_context(cycle: Cycle) -> dict:
@@ -147,7 +155,7 @@ def _cycle_context(cycle: Cycle) -> dict:
     }
 
 
-def enrollment_decision(delivery: Delivery, enrollment: Enrollment) -> None:
+def enrollment_decision(delivery: Delivery, enrollment: Enrollment) -> EmailMessage:
     context = {
         "enrollment": enrollment,
         "cycle": enrollment.cycle,
@@ -155,10 +163,10 @@ def enrollment_decision(delivery: Delivery, enrollment: Enrollment) -> None:
         "status": delivery.variant,
         "home_url": _url("programs:participant-home"),
     }
-    _send("enrollment_decision", delivery, context)
+    return _send("enrollment_decision", delivery, context)
 
 
-def matched(delivery: Delivery, mentorship: Mentorship) -> None:
+def matched(delivery: Delivery, mentorship: Mentorship) -> EmailMessage:
     is_mentor = delivery.person_id == mentorship.mentor_id
     partner = mentorship.mentee if is_mentor else mentorship.mentor
     context = {
@@ -168,19 +176,19 @@ def matched(delivery: Delivery, mentorship: Mentorship) -> None:
         "cycle": mentorship.cycle,
         "pair_url": _url("programs:mentorship-detail", mentorship.pk),
     }
-    _send("matched", delivery, context)
+    return _send("matched", delivery, context)
 
 
-def choice_deadline(delivery: Delivery, cycle: Cycle) -> None:
-    _send("choice_deadline", delivery, _cycle_context(cycle))
+def choice_deadline(delivery: Delivery, cycle: Cycle) -> EmailMessage:
+    return _send("choice_deadline", delivery, _cycle_context(cycle))
 
 
-def meeting_nudge_mentor(delivery: Delivery, mentorship: Mentorship) -> None:
-    _send("meeting_nudge_mentor", delivery, _pair_context(delivery, mentorship))
+def meeting_nudge_mentor(delivery: Delivery, mentorship: Mentorship) -> EmailMessage:
+    return _send("meeting_nudge_mentor", delivery, _pair_context(delivery, mentorship))
 
 
-def meeting_nudge_mentee(delivery: Delivery, mentorship: Mentorship) -> None:
-    _send("meeting_nudge_mentee", delivery, _pair_context(delivery, mentorship))
+def meeting_nudge_mentee(delivery: Delivery, mentorship: Mentorship) -> EmailMessage:
+    return _send("meeting_nudge_mentee", delivery, _pair_context(delivery, mentorship))
 
 
 def _pair_context(delivery: Delivery, mentorship: Mentorship) -> dict:
@@ -195,24 +203,42 @@ def _pair_context(delivery: Delivery, mentorship: Mentorship) -> dict:
     }
 
 
-def help_requested(delivery: Delivery, help_request: HelpRequest) -> None:
+def help_requested(delivery: Delivery, help_request: HelpRequest) -> EmailMessage:
     context = {
         "help_request": help_request,
         "mentorship": help_request.mentorship,
         "requested_by": help_request.requested_by,
         "coordinate_url": _url("programs:coordinator-home"),
     }
-    _send("help_requested", delivery, context)
+    return _send("help_requested", delivery, context)
 
 
-def coordinator_digest(delivery: Delivery, user: Model) -> None:
+def coordinator_digest(delivery: Delivery, user: Model) -> EmailMessage:
     from notifications.services.digest import digest_for
 
     context = {"digest": digest_for(user=user, now=timezone.now()), "coordinate_url": _url("programs:coordinator-home")}
-    _send("coordinator_digest", delivery, context)
+    return _send("coordinator_digest", delivery, context)
 
 
-def send_survey_reminder(delivery: Delivery, invitation: Model) -> None:
+def survey_invitation(delivery: Delivery, invitation: Model) -> EmailMessage:
+    from surveys import tokens
+
+    survey = invitation.survey
+    context = {
+        "survey": survey,
+        "program": survey.cycle.program,
+        "link": tokens.link_for(invitation),
+        "closes_on": survey.closes_on,
+        "anonymous": survey.anonymous,
+        "about_pair": invitation.mentorship_id is not None,
+    }
+    message = _send("survey_invitation", delivery, context)
+    # The link signs the person in to this one survey; keep it out of auto-forwarding rules.
+    message.extra_headers["X-Auto-Response-Suppress"] = "All"
+    return message
+
+
+def send_survey_reminder(delivery: Delivery, invitation: Model) -> EmailMessage:
     from surveys import tokens
 
     survey = invitation.survey
@@ -224,7 +250,7 @@ def send_survey_reminder(delivery: Delivery, invitation: Model) -> None:
         "last_day": survey.closes_on == timezone.localdate(),
         "anonymous": survey.anonymous,
     }
-    _send("reminder_survey", delivery, context)
+    return _send("reminder_survey", delivery, context)
 
 
 def _flash_context(delivery: Delivery, conversation: FlashConversation) -> dict:
@@ -239,23 +265,23 @@ def _flash_context(delivery: Delivery, conversation: FlashConversation) -> dict:
     return context
 
 
-def flash_requested(delivery: Delivery, conversation: FlashConversation) -> None:
-    _send("flash_requested", delivery, _flash_context(delivery, conversation))
+def flash_requested(delivery: Delivery, conversation: FlashConversation) -> EmailMessage:
+    return _send("flash_requested", delivery, _flash_context(delivery, conversation))
 
 
-def flash_accepted(delivery: Delivery, conversation: FlashConversation) -> None:
+def flash_accepted(delivery: Delivery, conversation: FlashConversation) -> EmailMessage:
     name = delivery.person.full_name if delivery.person else ""
     attachment = ics.flash_ics_attachment(conversation, attendee_email=delivery.email, attendee_name=name)
-    _send("flash_accepted", delivery, _flash_context(delivery, conversation), [attachment])
+    return _send("flash_accepted", delivery, _flash_context(delivery, conversation), [attachment])
 
 
-def flash_declined(delivery: Delivery, conversation: FlashConversation) -> None:
-    _send("flash_declined", delivery, _flash_context(delivery, conversation))
+def flash_declined(delivery: Delivery, conversation: FlashConversation) -> EmailMessage:
+    return _send("flash_declined", delivery, _flash_context(delivery, conversation))
 
 
 # --- dispatch ----------------------------------------------------------------------------------
 
-SENDERS: dict[str, Callable[[Delivery, Model], None]] = {
+SENDERS: dict[str, Callable[[Delivery, Model], EmailMessage]] = {
     Kind.EVENT_INVITATION: event_invitation,
     Kind.EVENT_REMINDER_WEEK: event_reminder,
     Kind.EVENT_REMINDER_DAY: event_reminder,
@@ -274,19 +300,21 @@ SENDERS: dict[str, Callable[[Delivery, Model], None]] = {
     Kind.FLASH_REQUESTED: flash_requested,
     Kind.FLASH_ACCEPTED: flash_accepted,
     Kind.FLASH_DECLINED: flash_declined,
+    Kind.SURVEY_INVITATION: survey_invitation,
+    Kind.SURVEY_REMINDER: send_survey_reminder,
 }
 
 
 # What each e-mail reads from the object, fetched with it in one query.
 RELATED = {
-    "event": ("program", "cycle"),
-    "cycle": ("program",),
-    "enrollment": ("cycle__program", "person"),
-    "mentorship": ("cycle__program", "mentor", "mentee"),
-    "rsvp": ("event",),
-    "helprequest": ("mentorship__cycle", "mentorship__mentor", "mentorship__mentee", "requested_by"),
-    "invitation": ("survey__cycle__program",),
-    "flashconversation": ("requester", "expert", "skill"),
+    "programs.event": ("program", "cycle"),
+    "programs.cycle": ("program",),
+    "programs.enrollment": ("cycle__program", "person"),
+    "programs.mentorship": ("cycle__program", "mentor", "mentee"),
+    "programs.rsvp": ("event",),
+    "programs.helprequest": ("mentorship__cycle", "mentorship__mentor", "mentorship__mentee", "requested_by"),
+    "surveys.invitation": ("survey__cycle__program",),
+    "flash.flashconversation": ("requester", "expert", "skill"),
 }
 
 
@@ -297,7 +325,7 @@ def load_subject(delivery: Delivery) -> Model | None:
     if model is None:
         return None
     qs = model._default_manager.filter(pk=delivery.object_id)
-    related = RELATED.get(content_type.model)
+    related = RELATED.get(f"{content_type.app_label}.{content_type.model}")
     if related:
         qs = qs.select_related(*related)
     obj = qs.first()
@@ -376,10 +404,27 @@ def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
     return ""
 
 
-def render_and_send(delivery: Delivery, obj: Model, *, now: datetime) -> None:
-    if delivery.kind in (Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER):
-        from notifications.services.surveys import survey_send
+def render(delivery: Delivery, obj: Model) -> EmailMessage:
+    """The message of a derived delivery, from the object's current state (not sent)."""
+    return SENDERS[delivery.kind](delivery, obj)
 
-        survey_send(delivery, obj)
-        return
-    SENDERS[delivery.kind](delivery, obj)
+
+def composed(delivery: Delivery) -> EmailMessage:
+    """The message another app rendered when it asked (common.mail), as it was rendered."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from common.mail import unseal
+
+    message = unseal(delivery.payload)
+    mail = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.email],
+        headers={**message.headers, "Message-ID": delivery.message_id},
+    )
+    if message.html and not message.text:
+        mail.body, mail.content_subtype = message.html, "html"
+    elif message.html:
+        mail.attach_alternative(message.html, "text/html")
+    return mail

@@ -35,6 +35,13 @@ class Kind(models.TextChoices):
     FLASH_REQUESTED = "flash_requested", "Flash conversation requested (expert)"
     FLASH_ACCEPTED = "flash_accepted", "Flash conversation accepted"
     FLASH_DECLINED = "flash_declined", "Flash conversation declined"
+    # Mails another app composed (common.mail.mail_queue): the row carries the rendered message.
+    ACCOUNT_INVITATION = "account_invitation", "Account invitation"
+    ACCOUNT_MAIL = "account_mail", "Sign-in and password e-mail"
+    MENTEE_CHOICE_DECLINED = "mentee_choice_declined", "Mentor declined a mentee's request"
+    EXPORT_READY = "export_ready", "Export ready to download"
+    ROSTER_APPLIED = "roster_applied", "Roster import applied"
+    ROSTER_SEPARATIONS = "roster_separations", "Pairs ended by the roster"
 
 
 # Nudges can be turned off (Person.receives_nudges); everything else is an essential notice.
@@ -52,13 +59,27 @@ NUDGES = frozenset(
 )
 
 
+# Kinds whose message is rendered when queued (it carries a one-time token that is not stored
+# anywhere else, or was composed by allauth); the others are rendered from fresh state.
+COMPOSED = frozenset(
+    {
+        Kind.ACCOUNT_INVITATION,
+        Kind.ACCOUNT_MAIL,
+        Kind.MENTEE_CHOICE_DECLINED,
+        Kind.EXPORT_READY,
+        Kind.ROSTER_APPLIED,
+        Kind.ROSTER_SEPARATIONS,
+    }
+)
+
+
 class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"  # claimed, waiting for a worker
         SENDING = "sending", "Sending"  # a worker took it; stale after REMINDER_CLAIM_TIMEOUT
         SENT = "sent", "Sent"
         SKIPPED = "skipped", "Skipped"  # no longer due when a worker looked (opted out, answered...)
-        FAILED = "failed", "Failed"  # gave up after REMINDER_MAX_ATTEMPTS
+        FAILED = "failed", "Failed"  # refused for good (5xx, bad address) or REMINDER_MAX_ATTEMPTS spent
 
     email = models.EmailField("recipient address")
     person = models.ForeignKey(
@@ -68,8 +89,9 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    # Composed mails (a password reset to an address without a login) may be about nothing.
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     due = models.DateField(help_text="The day this message became due; part of the once-only key.")
     # Tells versions apart under one due date: the event sequence, the decision taken.
@@ -81,6 +103,25 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # Fixed when the row is taken, before any SMTP call, so a re-send after a lost mark carries
+    # the same Message-ID and the receiving systems can drop the copy.
+    message_id = models.CharField(max_length=200, blank=True)
+    # Which task run holds the claim (the Celery task id survives its own retries): a retry whose
+    # previous attempt lost its connection before reaching SMTP takes the row back at once.
+    claim_token = models.CharField(max_length=64, blank=True)
+    # Set just before the SMTP call: a stale claim with this set may have been mailed already.
+    handed_at = models.DateTimeField(null=True, blank=True)
+    # The rendered message of a composed mail, encrypted with a key derived from SECRET_KEY (it
+    # may hold a sign-in link); emptied once the row is finished. Empty for derived kinds, which
+    # are rendered from fresh state when sent.
+    payload = models.TextField(blank=True)
+    # Who sees a permanent failure: that program's coordinators (the failed-mail page).
+    program = models.ForeignKey(
+        "programs.Program", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -93,10 +134,15 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "enqueued_at"]),
             models.Index(fields=["content_type", "object_id", "kind"]),
+            models.Index(fields=["status", "program"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.email} ({self.status})"
+
+    @property
+    def is_composed(self) -> bool:
+        return self.kind in COMPOSED
 
     @property
     def is_nudge(self) -> bool:

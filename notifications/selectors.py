@@ -155,3 +155,15 @@ def lapsed_pairs_count(*, now: datetime, program_ids: list[int], weeks: int) -> 
         if lapse_start(last_met=last_met, started_on=started_on) + timedelta(weeks=weeks) <= today:
             counts[program_id] = counts.get(program_id, 0) + 1
     return counts
+
+
+def failed_deliveries(user) -> QuerySet:
+    """Mails refused for good or out of tries that this user should see: those about a program
+    they coordinate, and those they caused themselves (an invitation, an export link). Staff
+    (superusers) see every one, including mails about no program (a password reset)."""
+    from programs.selectors.access import coordinated_programs
+
+    failed = Delivery.objects.filter(status=Delivery.Status.FAILED).select_related("program", "person")
+    if getattr(user, "is_superuser", False):
+        return failed
+    return failed.filter(Q(program__in=coordinated_programs(user)) | Q(requested_by=user))

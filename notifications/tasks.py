@@ -22,7 +22,7 @@ TRANSIENT = (OperationalError, InterfaceError, SMTPException, ConnectionError, T
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,
-    retry_backoff=30,
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF_SECONDS,
     retry_backoff_max=30 * 60,
     retry_jitter=True,
     max_retries=settings.REMINDER_MAX_ATTEMPTS,
@@ -31,7 +31,8 @@ TRANSIENT = (OperationalError, InterfaceError, SMTPException, ConnectionError, T
     time_limit=settings.REMINDER_SEND_TIME_LIMIT + 10,
 )
 def deliver(self, delivery_id: int) -> str:
-    return services.delivery_send(delivery_id=delivery_id)
+    # The task id stays the same across this task's retries: it names the claim (sending.py).
+    return services.delivery_send(delivery_id=delivery_id, claim_token=self.request.id or "")
 
 
 @shared_task(

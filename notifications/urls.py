@@ -6,4 +6,5 @@ app_name = "notifications"
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("failed/", views.failed, name="failed"),
 ]

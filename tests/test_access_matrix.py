@@ -315,6 +315,7 @@ ROWS: list[Row] = [
     row("resources:create", None, ANY_COORDINATOR),
     row("resources:edit", lambda s: {"pk": s.resource.pk}, "L3332433"),
     row("resources:delete", lambda s: {"pk": s.resource.pk}, "L3335533", post="L333R433"),
+    row("notifications:failed", None, ANY_COORDINATOR),
     row("audit:log", None, "L3332223"),
     row("privacy:my-data", None, "L2224444"),
     row("privacy:person-remove", lambda s: {"pk": s.mentee.pk}, COORDINATOR_OF_A),

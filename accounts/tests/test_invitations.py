@@ -105,6 +105,7 @@ def test_reinviting_replaces_the_old_link(client, coordinator, newcomer, django_
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         _invite_people(client, newcomer)
+    with django_capture_on_commit_callbacks(execute=True):
         _invite_people(client, newcomer)
     assert Invitation.objects.count() == 1
     old, new = (_token_from_mail(m) for m in mail.outbox)

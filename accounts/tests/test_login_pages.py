@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from notifications.models import Delivery, Kind
 from profiles.tests.factories import PersonFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -128,10 +129,17 @@ def test_password_change_page_rejects_a_weak_password_with_a_message(client, per
     assert person.user.check_password(PASSWORD)
 
 
-def test_password_reset_mails_a_link_and_the_link_sets_a_new_password(client):
+def test_password_reset_mails_a_link_and_the_link_sets_a_new_password(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="reset.me@example.gov")
-    response = client.post(reverse("account_reset_password"), {"email": "reset.me@example.gov"})
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("account_reset_password"), {"email": "reset.me@example.gov"})
     assert response.status_code == 302
+    # The page answered without any SMTP call: the mail is a ledger row, sent after commit.
+    assert not mail.outbox
+    (row,) = Delivery.objects.filter(kind=Kind.ACCOUNT_MAIL, email="reset.me@example.gov")
+    assert row.status == Delivery.Status.PENDING and "/password/reset/key/" not in row.payload  # sealed
+    for callback in queued:
+        callback()
     assert "Check your e-mail" in client.get(response["Location"]).content.decode()
     assert len(mail.outbox) == 1
     link = next(word for word in mail.outbox[0].body.split() if "/password/reset/key/" in word)

@@ -141,7 +141,7 @@ def _refuse_broken_rules(cycle: Cycle, mentors: Any, mentee: Person, *, acceptin
 
 @transaction.atomic
 def mentee_choice_decide(*, choice: MenteeChoice, mentor: Person, accept: bool, note: str = "") -> MenteeChoice:
-    """The mentor accepts or declines a mentee's request. A declined mentee is told after commit."""
+    """The mentor accepts or declines a mentee's request. A declined mentee is told (by a worker, after commit)."""
     choice = MenteeChoice.objects.select_for_update().select_related("cycle", "mentee").get(pk=choice.pk)
     if choice.mentor_id != mentor.pk:
         raise ValidationError("This request is not addressed to you.")
@@ -170,5 +170,5 @@ def mentee_choice_decide(*, choice: MenteeChoice, mentor: Person, accept: bool, 
     if not accept:
         from matching import emails
 
-        transaction.on_commit(lambda: emails.mentee_choice_declined(choice))
+        emails.mentee_choice_declined(choice)  # recorded with the decision, mailed after commit
     return choice

@@ -24,11 +24,12 @@ def test_admin_lists_and_shows_runs_without_letting_them_be_added(client, world,
     assert client.get(reverse("admin:matching_matchrun_add")).status_code == 403
 
 
-def test_decline_email_names_the_mentor_the_note_and_the_way_back(world):
+def test_decline_email_names_the_mentor_the_note_and_the_way_back(world, django_capture_on_commit_callbacks):
     choice = MenteeChoice.objects.create(
         cycle=world.cycle, mentee=world.mentees[0], mentor=world.mentors[1], status="declined", note="Away in May"
     )
-    emails.mentee_choice_declined(choice)
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.mentee_choice_declined(choice)
     message = mail.outbox[0]
     assert message.to == [world.mentees[0].email]
     assert message.subject == f"{world.mentors[1].full_name} cannot take you as a mentee"

@@ -2,9 +2,10 @@
 answered or closed (at most REMINDER_SURVEY_MAX_REMINDERS, every REMINDER_SURVEY_INTERVAL_DAYS),
 and the response figures of the coordinator digest.
 
-The surveys app owns the survey, its invitations and the invitation e-mail, and makes both
-`survey_open` and `invitation_send` safe to repeat; this module only decides when to call them.
-Reminders are ours: each is a Delivery claim on the Invitation with the reminder's due date.
+The surveys app owns the survey and its invitations and records each invitation's e-mail in the
+ledger when it opens the survey; this module opens surveys on their day, catches up invitations
+that have no e-mail recorded, and renders the e-mails (notifications/emails.py). Reminders are
+ours: each is a Delivery claim on the Invitation with the reminder's due date.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ def surveys_open_due(*, now: datetime) -> int:
 
 
 def survey_invitations_catch_up(*, now: datetime) -> int:
-    """Open surveys with invitations still unsent a while after they were created (the queue was
-    down when the survey opened): hand them to the surveys task again, which skips sent ones."""
-    from notifications.enqueue import enqueue
-    from surveys import tasks as survey_tasks
+    """Open surveys with invitations still unmailed a while after they were created (made before
+    the ledger, or an e-mail that failed): ask for their e-mails again. The ledger's key keeps an
+    invitation whose e-mail is recorded already to that one row."""
     from surveys.models import Survey
+    from surveys.services.sending import invitations_queue
 
     today = timezone.localdate(now)
     before = now - timedelta(minutes=settings.REMINDER_REQUEUE_MINUTES)
@@ -60,7 +61,7 @@ def survey_invitations_catch_up(*, now: datetime) -> int:
         .values_list("pk", flat=True)
     )
     for survey_id in stuck:
-        transaction.on_commit(lambda survey_id=survey_id: enqueue(survey_tasks.send_survey_invitations, survey_id))
+        invitations_queue(survey_id=survey_id)
     return len(stuck)
 
 
@@ -133,12 +134,6 @@ def survey_still_due(delivery: Delivery, obj: Model, *, now: datetime) -> str:
     if not obj.survey.is_open(timezone.localdate(now)):
         return "survey closed"
     return ""
-
-
-def survey_send(delivery: Delivery, invitation: Model) -> None:
-    from notifications.emails import send_survey_reminder
-
-    send_survey_reminder(delivery, invitation)
 
 
 def low_response_surveys(*, program_ids: list[int], now: datetime) -> dict[int, list[dict]]:

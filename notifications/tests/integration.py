@@ -49,12 +49,60 @@ def wait_for(check: Callable[[], bool], *, timeout: float, interval: float = 0.1
     raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}")
 
 
-def worker_database_url() -> str:
+def worker_database_url(application_name: str = "") -> str:
+    """The test database; `application_name` tags the worker's sessions in pg_stat_activity so a
+    test can drop exactly those (pg_terminate_backend) and nobody else's."""
     db = settings.DATABASES["default"]
     auth = quote(db.get("USER") or "postgres")
     if db.get("PASSWORD"):
         auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    url = f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return f"{url}?application_name={quote(application_name)}" if application_name else url
+
+
+class ConnectionDropper:
+    """A thread that keeps terminating the PostgreSQL sessions tagged `application_name`, from a
+    connection of its own, every `interval` seconds, and counts the sessions it ended."""
+
+    def __init__(self, application_name: str, interval: float) -> None:
+        import threading
+
+        self.application_name, self.interval = application_name, interval
+        self.dropped = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg2
+
+        db = settings.DATABASES["default"]
+        conn = psycopg2.connect(
+            dbname=db["NAME"],
+            user=db.get("USER") or "postgres",
+            password=db.get("PASSWORD") or None,
+            host=db.get("HOST") or "127.0.0.1",
+            port=db.get("PORT") or 5432,
+        )
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                while not self._stop.wait(self.interval):
+                    cursor.execute(
+                        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND application_name = %s AND pid <> pg_backend_pid()",
+                        [self.application_name],
+                    )
+                    self.dropped += cursor.fetchone()[0]
+        finally:
+            conn.close()
+
+    def __enter__(self) -> ConnectionDropper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
 
 
 class RedisServer:
@@ -148,7 +196,8 @@ class Worker:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "mentorship.settings",
             "DEBUG": "1",
-            "SECRET_KEY": "integration-test-secret",
+            # The test process's own key: mails it composed (sealed with it) open in the worker.
+            "SECRET_KEY": settings.SECRET_KEY,
             "SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": worker_database_url(),
             "CONN_MAX_AGE": "0",

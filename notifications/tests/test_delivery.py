@@ -54,9 +54,19 @@ def test_a_delivery_run_twice_mails_once(pending):
     assert first.status == Delivery.Status.SENT and first.sent_at and first.attempts == 1
 
 
-def test_the_message_id_names_the_delivery_so_a_resend_could_be_deduplicated(pending):
-    delivery_send(delivery_id=pending[0].pk)
-    assert mail.outbox[0].extra_headers["Message-ID"] == f"<delivery-{pending[0].pk}@mentoring.example.gov>"
+def test_the_message_id_is_stored_before_sending_and_a_resend_of_a_lost_mark_reuses_it(pending, settings):
+    target = pending[0]
+    assert delivery_send(delivery_id=target.pk) == "sent"
+    target.refresh_from_db()
+    first = mail.outbox[0].extra_headers["Message-ID"]
+    assert first == target.message_id and first.startswith(f"<delivery-{target.pk}.")
+    assert first.endswith("@mentoring.example.gov>")
+    # The mark was lost (say the worker died right after the relay accepted) and the claim is stale.
+    Delivery.objects.filter(pk=target.pk).update(
+        status=Delivery.Status.SENDING, claimed_at=timezone.now() - timedelta(hours=1), sent_at=None
+    )
+    assert delivery_send(delivery_id=target.pk) == "sent"
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [first, first]
 
 
 def test_a_claim_left_by_a_dead_worker_is_sent_once_when_it_goes_stale(pending, settings):
@@ -76,9 +86,9 @@ def test_a_claim_left_by_a_dead_worker_is_sent_once_when_it_goes_stale(pending, 
 
 
 def test_an_smtp_failure_releases_the_claim_and_a_retry_sends_it(pending, monkeypatch, settings):
-    from notifications import emails
+    from notifications.services import sending
 
-    real = emails.send_templated
+    real = sending.transmit
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -87,7 +97,7 @@ def test_an_smtp_failure_releases_the_claim_and_a_retry_sends_it(pending, monkey
             raise SMTPServerDisconnected("relay went away")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(emails, "send_templated", flaky)
+    monkeypatch.setattr(sending, "transmit", flaky)
     target = pending[0]
     with pytest.raises(TransientSendError):
         delivery_send(delivery_id=target.pk)
@@ -98,14 +108,14 @@ def test_an_smtp_failure_releases_the_claim_and_a_retry_sends_it(pending, monkey
 
 
 def test_a_delivery_that_keeps_failing_is_given_up_after_the_last_attempt(pending, monkeypatch, settings):
-    from notifications import emails
+    from notifications.services import sending
 
     settings.REMINDER_MAX_ATTEMPTS = 2
 
     def down(*args, **kwargs):
         raise SMTPServerDisconnected("down")
 
-    monkeypatch.setattr(emails, "send_templated", down)
+    monkeypatch.setattr(sending, "transmit", down)
     target = pending[0]
     with pytest.raises(TransientSendError):
         delivery_send(delivery_id=target.pk)

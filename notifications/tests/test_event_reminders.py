@@ -25,7 +25,7 @@ def _reminders(kind: str = Kind.EVENT_REMINDER_WEEK) -> list:
         m
         for m in mail.outbox
         if m.extra_headers.get("Message-ID")
-        and Delivery.objects.get(pk=int(m.extra_headers["Message-ID"].split("-")[1].split("@")[0])).kind == kind
+        and Delivery.objects.get(message_id=m.extra_headers["Message-ID"]).kind == kind
     ]
 
 

@@ -25,7 +25,15 @@ from notifications.enqueue import enqueue
 from notifications.models import Delivery, Kind
 from notifications.services.notices import event_scheduled_notify
 from notifications.tests.conftest import backdate, celery_broker
-from notifications.tests.integration import RedisServer, Worker, count_per_recipient, redis_ping, wait_for
+from notifications.tests.integration import (
+    ConnectionDropper,
+    RedisServer,
+    Worker,
+    count_per_recipient,
+    redis_ping,
+    wait_for,
+    worker_database_url,
+)
 from profiles.tests.factories import CoordinatorFactory, PersonFactory
 from programs.models import RSVP, Enrollment, Event
 from programs.tests.factories import CycleFactory, EnrollmentFactory, EventFactory, RSVPFactory
@@ -257,3 +265,50 @@ def test_with_redis_stopped_a_page_still_schedules_the_event_and_mail_follows_wh
         assert count_per_recipient(mail_dir, "Tomorrow: Tomorrow's workshop") == {p.email: 1 for p in people}
     finally:
         redis_server.stop()
+
+
+def test_dropping_the_workers_database_connections_mid_batch_mails_each_person_exactly_once(
+    redis_url, workers, mail_dir, cycle_people, queue
+):
+    """The reported failure: connections dropped during a large batch sent some people the same
+    mail twice (accepted by the relay, mark lost, claim went stale, sent again). Two workers send
+    300 invitations while another session terminates theirs every 0.15 s, including while a send
+    is at the relay, so the next query, the mark, finds its connection gone."""
+    cycle, people = cycle_people(300)
+    tag = f"mail-drop-{uuid.uuid4().hex[:8]}"
+    env = {
+        "DATABASE_URL": worker_database_url(application_name=tag),
+        # A relay that takes a moment to accept: the connection sits idle meanwhile and the
+        # dropper ends it, so the mark after the relay's acceptance meets a dead connection.
+        "REMINDER_SEND_PAUSE_SECONDS": "0.03",
+        "REMINDER_RETRY_BACKOFF_SECONDS": "1",
+        "REMINDER_MARK_RETRY_SECONDS": "5",
+        "REMINDER_SEND_TIME_LIMIT": "8",
+        "REMINDER_CLAIM_TIMEOUT_SECONDS": "20",
+        "REMINDER_REQUEUE_MINUTES": "0",
+    }
+    one = workers.start(redis_url, name="drop-one", env=env)
+    two = workers.start(redis_url, name="drop-two", env=env)
+    with celery_broker(redis_url, queue):
+        event = EventFactory(cycle=cycle, starts_at=timezone.now() + timedelta(days=20))
+        with ConnectionDropper(tag, interval=0.15) as dropper:
+            event_scheduled_notify(event_id=event.pk)  # claims 300 invitations and queues them
+            wait_for(lambda: _sent() >= 200, timeout=240, interval=0.5, what="two thirds of the batch")
+        # Drops over; what a dropped take or release left behind is caught up by beat's sweep.
+        deadline = time.monotonic() + 120
+        while _sent() < 300 and time.monotonic() < deadline:
+            enqueue(tasks.sweep)
+            time.sleep(2)
+        wait_for(lambda: _queue_drained(redis_url, queue), timeout=60, what="the queue to drain")
+        time.sleep(1)
+
+    logs = one.log() + two.log()
+    counts = count_per_recipient(mail_dir, "You're invited")
+    duplicates = {email: n for email, n in counts.items() if n > 1}
+    missing = {p.email for p in people} - set(counts)
+    assert dropper.dropped >= 10, f"only {dropper.dropped} connections dropped"
+    assert "while marking delivery" in logs, "no drop landed between the relay's acceptance and the mark"
+    assert not duplicates, duplicates
+    assert not missing, sorted(missing)[:10]
+    assert _sent() == 300 and Delivery.objects.count() == 300
+    assert not Delivery.objects.exclude(payload="").exists()

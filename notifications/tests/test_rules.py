@@ -22,8 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _to(kind: str) -> list[str]:
-    ids = Delivery.objects.filter(kind=kind, status=Delivery.Status.SENT).values_list("pk", flat=True)
-    marks = {f"<delivery-{pk}@mentoring.example.gov>" for pk in ids}
+    marks = set(Delivery.objects.filter(kind=kind, status=Delivery.Status.SENT).values_list("message_id", flat=True))
     return sorted(m.to[0] for m in mail.outbox if m.extra_headers.get("Message-ID") in marks)
 
 

@@ -485,7 +485,8 @@ def _end_pairs_of_separated(*, person_ids: list[int], by: Any) -> int:
         by_program[pair.cycle.program_id].append((pair, reason))
     for items in by_program.values():
         program = items[0][0].cycle.program
-        transaction.on_commit(lambda program=program, items=items: emails.roster_separations(program=program, pairs=items))
+        # Recorded with the pairs' ending; a worker mails it after commit.
+        emails.roster_separations(program=program, pairs=items)
     return len(pairs)
 
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('profiles', '0002_person_phone'),
-        ('programs', '0003_meeting_sequence'),
+        ('programs', '0004_meeting_sequence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

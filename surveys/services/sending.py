@@ -2,8 +2,10 @@
 
 Both steps are idempotent, so the reminders sweep in notifications/ may call them as often as it
 likes: `survey_open` relies on the unique (survey, person[, pair]) constraints of Invitation and
-INSERT ... ON CONFLICT DO NOTHING; `invitation_send` claims each mail through `sent_at` under a
-row lock before sending it.
+INSERT ... ON CONFLICT DO NOTHING, and records each invitation's e-mail in the delivery ledger
+(common.mail) in the same transaction. A worker mails it after commit: no SMTP call here, none
+under a row lock. The ledger's once-only key (address, invitation, the day it was created) makes
+asking again harmless; `sent_at` is set when the worker marks the mail sent.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.mail import Mail, mail_queue
 from programs.models import RSVP, Enrollment, Mentorship
-from surveys import emails, tokens
+from surveys import tokens
 from surveys.models import Audience, Invitation, Survey
 
 logger = logging.getLogger(__name__)
@@ -93,7 +96,8 @@ def survey_open(*, survey: Survey, now: datetime | None = None) -> int:
     """Invite the survey's audience; return how many invitations are new.
 
     Safe to repeat: people already invited are skipped by the database, so calling it again
-    later only adds newcomers (a pair formed since). The e-mails go out after commit.
+    later only adds newcomers (a pair formed since). The e-mails are recorded in the ledger
+    with the invitations and go out after commit.
     """
     now = now or timezone.now()
     # The row lock serialises concurrent opens of the same survey, so the count below is exact.
@@ -131,10 +135,7 @@ def survey_open(*, survey: Survey, now: datetime | None = None) -> int:
         survey.opens_on = min(survey.opens_on, today)
         survey.save(update_fields=["opened_at", "opens_on"])
     if created:
-        from common.enqueue import enqueue_on_commit
-        from surveys import tasks
-
-        enqueue_on_commit(tasks.send_survey_invitations, survey.pk)
+        invitations_queue(survey_id=survey.pk)
     logger.info("survey opened", extra={"survey_id": survey.pk, "new_invitations": created})
     return created
 
@@ -147,24 +148,37 @@ def unsent_invitation_ids(*, survey_id: int) -> list[int]:
     )
 
 
-def invitation_send(*, invitation_id: int, now: datetime | None = None) -> bool:
-    """Mail one invitation unless it was mailed already; True if this call sent it.
-
-    The row stays locked while the mail goes out and `sent_at` commits only after a successful
-    send: a failed send rolls back and is retried, and a concurrent worker skips the locked row.
-    """
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("survey__cycle__program", "person")
-            .filter(pk=invitation_id, sent_at__isnull=True)
-            .first()
+def _queue(invitations: QuerySet[Invitation]) -> int:
+    rows = invitations.filter(sent_at__isnull=True, used=False).values_list(
+        "pk", "person_id", "person__email", "created_at", "survey__cycle__program_id"
+    )
+    return mail_queue(
+        *(
+            Mail(
+                kind="survey_invitation",
+                to=email,
+                about=Invitation(pk=pk),
+                due=timezone.localdate(created_at),
+                person_id=person_id,
+                program_id=program_id,
+            )
+            for pk, person_id, email, created_at, program_id in rows.iterator(chunk_size=BATCH_SIZE)
         )
-        if invitation is None or invitation.used:
-            return False
-        if not invitation.survey.is_open(timezone.localdate(now) if now else None):
-            return False
-        emails.send_survey_invitation(invitation=invitation, link=tokens.link_for(invitation))
-        invitation.sent_at = now or timezone.now()
-        invitation.save(update_fields=["sent_at"])
-    return True
+    )
+
+
+def invitations_queue(*, survey_id: int) -> int:
+    """Record the e-mail of every invitation of the survey not mailed yet (one INSERT)."""
+    return _queue(Invitation.objects.filter(survey_id=survey_id))
+
+
+def invitation_send(*, invitation_id: int, now: datetime | None = None) -> bool:
+    """Ask for one invitation's e-mail unless it was mailed already or the survey is not open;
+    True if it was asked for (the ledger keeps it to one mail whatever the number of asks)."""
+    invitation = Invitation.objects.select_related("survey").filter(pk=invitation_id).first()
+    if invitation is None or invitation.used or invitation.sent_at is not None:
+        return False
+    if not invitation.survey.is_open(timezone.localdate(now) if now else None):
+        return False
+    with transaction.atomic():
+        return _queue(Invitation.objects.filter(pk=invitation_id)) == 1

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0002_pairflag_resolution'),
+        ('programs', '0003_cycle_grade_rule'),
     ]
 
     operations = [
