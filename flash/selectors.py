@@ -8,9 +8,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common.visibility import MIN_GROUP_SIZE
 from flash.models import FlashConversation
 from profiles.models import Person
-from common.visibility import MIN_GROUP_SIZE
 
 
 def mine(person: Person) -> tuple[list[FlashConversation], list[FlashConversation]]:
