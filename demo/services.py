@@ -16,6 +16,7 @@ from profiles.models import Person
 from programs.models import Enrollment, Meeting, Mentorship, PairFlag, Program
 
 from .exchange import build_exchange
+from .flash import build_flash
 from .people import DEMO_DOMAIN, build_people
 from .programs import PROGRAM_SLUG, build_programs
 from .resources import build_resources
@@ -52,6 +53,7 @@ def demo_seed(*, seed: int = 1, people: int = 2200, password: str, today: date |
     extras = build_exchange(rng=rng, roster=roster, programs=programs, today=today)
     extras |= build_surveys(rng=rng, roster=roster, programs=programs, today=today)
     extras |= build_resources(programs=programs)
+    extras |= build_flash(rng=rng, today=today)
 
     employed = roster.employed()
     horizon = date(today.year + 3, today.month, min(today.day, 28))
