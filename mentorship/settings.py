@@ -200,6 +200,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets the site's own page (mentorship/errors.py), not Django's bare one.
+CSRF_FAILURE_VIEW = "mentorship.errors.csrf_failure"
 
 # No inline scripts or styles anywhere; every asset is served from our own origin.
 CONTENT_SECURITY_POLICY = {
