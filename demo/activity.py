@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+
 from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, MeetingFormat
 from programs.models import RSVP, Agreement, Event, HelpRequest, Meeting, Mentorship, PairFlag, Program
 
@@ -92,9 +94,11 @@ def help_and_flags(
     for m in meetings:
         if m.status == Meeting.Status.HELD:
             last_held[m.mentorship_id] = max(m.scheduled_at, last_held.get(m.mentorship_id, m.scheduled_at))
-    quiet_since = at(today - timedelta(days=45), 0)
+    # The same line as every other place that calls a pair at risk (programs.selectors.health).
+    weeks = settings.PAIR_AT_RISK_WEEKS
+    quiet_since = at(today - timedelta(weeks=weeks), 0)
     flags = [
-        PairFlag(mentorship=p, reason=PairFlag.Reason.NO_MEETINGS, detail="No meeting logged in the last 45 days.")
+        PairFlag(mentorship=p, reason=PairFlag.Reason.NO_MEETINGS, detail=f"No meeting logged in {weeks} weeks.")
         for p in active
         if last_held.get(p.pk, quiet_since) <= quiet_since
     ]

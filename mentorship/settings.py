@@ -298,7 +298,11 @@ REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=30)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
 # Pause before each message, to pace an SMTP relay that throttles bursts.
 REMINDER_SEND_PAUSE_SECONDS = env.float("REMINDER_SEND_PAUSE_SECONDS", default=0.0)
-REMINDER_MEETING_NUDGE_WEEKS = env.int("REMINDER_MEETING_NUDGE_WEEKS", default=4)
+# The one line for "a pair at risk" (programs/selectors/health.py): no meeting held or booked for
+# this many weeks. Coordinate, the dashboard, help and flags, the digest and the mentor's nudge
+# (sent the day a pair crosses it) all use it.
+PAIR_AT_RISK_WEEKS = env.int("PAIR_AT_RISK_WEEKS", default=4)
+# The mentee hears later than the mentor (who schedules), if the pair is still quiet by then.
 REMINDER_MENTEE_NUDGE_WEEKS = env.int("REMINDER_MENTEE_NUDGE_WEEKS", default=6)
 # Events scheduled by hand are announced at once; the sweep invites people to the rest (and
 # newcomers to all) once an event is this close.

@@ -281,12 +281,12 @@ def _lapse_start(mentorship: Mentorship) -> object:
     row = (
         selectors.pairs_with_last_meeting(now=timezone.now())
         .filter(pk=mentorship.pk)
-        .values_list("last_met", "started_on")
+        .values_list("last_met", "counts_from")
         .first()
     )
     if row is None:
         return mentorship.started_on
-    return selectors.lapse_start(last_met=row[0], started_on=row[1])
+    return selectors.lapse_start(last_met=row[0], counts_from=row[1])
 
 
 def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
@@ -335,7 +335,7 @@ def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
         if obj.status != Mentorship.Status.ACTIVE:
             return "pair ended"
         weeks = (
-            settings.REMINDER_MEETING_NUDGE_WEEKS
+            settings.PAIR_AT_RISK_WEEKS
             if kind == Kind.MEETING_NUDGE_MENTOR
             else settings.REMINDER_MENTEE_NUDGE_WEEKS
         )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import coordinator_required
 from programs.forms.coordinator import ResolveForm
 from programs.selectors import coordinator as selectors
+from programs.selectors import health
 from programs.services.help import help_request_resolve as resolve_help_request
 from programs.services.help import pair_flag_resolve
 from programs.views.coordinator._access import cycle_for, flag_for, help_request_for
@@ -26,6 +27,8 @@ def cycle_help(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle,
         "help_requests": list(selectors.open_help_requests(cycle=cycle)),
         "flags": list(selectors.open_flags(cycle=cycle)),
+        "quiet_unflagged": selectors.unflagged_at_risk_count(cycle=cycle),
+        "at_risk_weeks": health.at_risk_weeks(),
         "form": ResolveForm(),
     }
     return render(request, "programs/coordinator/help.html", context)
