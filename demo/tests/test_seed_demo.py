@@ -205,6 +205,22 @@ def test_the_mentee_login_works_through_the_login_page(client, seeded: str) -> N
     assert client.session.get("_auth_user_id") == str(User.objects.get(email=login_email("mentee")).pk)
 
 
+def test_the_coordinator_saves_every_demo_program_unchanged(client, seeded: str) -> None:
+    """The edit form, sent back exactly as it came, is accepted for each demo program."""
+    client.force_login(User.objects.get(email=login_email("coordinator")))
+    for program in Program.objects.all():
+        url = reverse("programs:program-edit", args=[program.slug])
+        form = client.get(url).context["form"]
+        data = {}
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+        response = client.post(url, data)
+        assert response.status_code == 302, (program.slug, response.context["form"].errors)
+
+
 def test_the_workforce_looks_like_a_real_department(seeded: str) -> None:
     today = timezone.localdate()
     assert Person.objects.count() == PEOPLE
