@@ -12,6 +12,8 @@ from pathlib import Path
 
 import environ
 
+from mentorship.logging import server_time_zone
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "common.middleware.StripNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times on every page in the signed-in person's own zone (their profile), not the server's.
+    "common.middleware.ViewerTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the person why they were signed out.
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -236,6 +240,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
+# One date and time format everywhere (mentorship/formats/en/formats.py; `|when` in templates).
+FORMAT_MODULE_PATH = ["mentorship.formats"]
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -268,9 +274,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------------------
 # With no broker configured, tasks run in-process (eager) so a laptop needs no Redis.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+BROKER_CONFIGURED = bool(env.str("CELERY_BROKER_URL", default=REDIS_URL))
+# Without a broker, tasks run in-process (eager); the in-memory transport keeps kombu from
+# looking for an AMQP server on localhost ("No hostname was supplied") when a task is queued.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not BROKER_CONFIGURED)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -331,10 +340,13 @@ REMINDER_DIGEST_LOW_RESPONSE = env.float("REMINDER_DIGEST_LOW_RESPONSE", default
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Log lines carry the server's own clock (with its UTC offset), not TIME_ZONE: Django sets the
+# process's TZ to TIME_ZONE, which stamped a UTC server's logs in New York time.
+LOG_TIME_ZONE = env.str("LOG_TIME_ZONE", default="") or server_time_zone()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "mentorship.logging.JsonFormatter"}},
+    "formatters": {"json": {"()": "mentorship.logging.JsonFormatter", "time_zone": LOG_TIME_ZONE}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -342,6 +354,8 @@ LOGGING = {
         # Axes logs every successful login at INFO; failures and lockouts (WARNING) are what matter.
         "axes": {"level": "WARNING"},
         "mentorship.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+        # runserver's own line per request repeats mentorship.requests' (RequestLogMiddleware).
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 

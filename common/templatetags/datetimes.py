@@ -1,10 +1,20 @@
-"""Dates and times in words, one way across the site and its e-mails."""
+"""`{{ value|when }}`, `{{ value|when:"day" }}`: every date and time on the site, one format
+(common.dates), in the viewer's time zone. And offsets in words (`days_relative_to`)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django import template
 
+from common import dates
+
 register = template.Library()
+
+
+@register.filter(expects_localtime=False)
+def when(value: date | datetime | None, style: str = "") -> str:
+    return dates.when(value, style)
 
 
 @register.filter
