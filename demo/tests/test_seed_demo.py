@@ -221,6 +221,19 @@ def test_the_coordinator_saves_every_demo_program_unchanged(client, seeded: str)
         assert response.status_code == 302, (program.slug, response.context["form"].errors)
 
 
+def test_help_requests_and_flags_carry_their_own_times_not_the_seeds(seeded: str) -> None:
+    from programs.models import HelpRequest, PairFlag
+
+    now = timezone.now()
+    asked = list(HelpRequest.objects.values_list("created_at", "resolved_at"))
+    raised = list(PairFlag.objects.values_list("raised_at", flat=True))
+    assert asked and raised
+    assert len({created for created, _ in asked}) == len(asked)  # each its own moment
+    assert all(created < now - timedelta(days=5) for created, _ in asked)
+    assert all(resolved is None or created < resolved for created, resolved in asked)
+    assert len(set(raised)) > 1 and all(r <= now for r in raised)
+
+
 def test_the_workforce_looks_like_a_real_department(seeded: str) -> None:
     today = timezone.localdate()
     assert Person.objects.count() == PEOPLE
