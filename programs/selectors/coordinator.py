@@ -108,20 +108,38 @@ def events_with_rsvp_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
-def open_help_requests(*, cycle: Cycle) -> QuerySet[HelpRequest]:
-    return (
-        HelpRequest.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True)
-        .select_related("mentorship__mentor", "mentorship__mentee", "requested_by")
-        .order_by("created_at")
+# The help page's status filter: open (the default, oldest first), resolved (latest first), all.
+HELP_STATUSES = ("open", "resolved", "all")
+
+
+def _by_status(queryset: QuerySet, status: str, oldest: str) -> QuerySet:
+    if status == "resolved":
+        return queryset.filter(resolved_at__isnull=False).order_by("-resolved_at")
+    if status == "all":
+        return queryset.order_by(f"-{oldest}")
+    return queryset.filter(resolved_at__isnull=True).order_by(oldest)
+
+
+def help_requests(*, cycle: Cycle, status: str = "open") -> QuerySet[HelpRequest]:
+    rows = HelpRequest.objects.filter(mentorship__cycle=cycle).select_related(
+        "mentorship__mentor", "mentorship__mentee", "requested_by", "resolved_by"
     )
+    return _by_status(rows, status, "created_at")
+
+
+def flags(*, cycle: Cycle, status: str = "open") -> QuerySet[PairFlag]:
+    rows = PairFlag.objects.filter(mentorship__cycle=cycle).select_related(
+        "mentorship__mentor", "mentorship__mentee", "resolved_by"
+    )
+    return _by_status(rows, status, "raised_at")
+
+
+def open_help_requests(*, cycle: Cycle) -> QuerySet[HelpRequest]:
+    return help_requests(cycle=cycle)
 
 
 def open_flags(*, cycle: Cycle) -> QuerySet[PairFlag]:
-    return (
-        PairFlag.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True)
-        .select_related("mentorship__mentor", "mentorship__mentee")
-        .order_by("raised_at")
-    )
+    return flags(cycle=cycle)
 
 
 def unflagged_at_risk_count(*, cycle: Cycle) -> int:
