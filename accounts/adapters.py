@@ -14,6 +14,7 @@ from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -46,6 +47,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.ACCOUNT_ALLOW_SIGNUPS)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth's own failed-login limit (ACCOUNT_RATE_LIMITS) answers with the lockout page.
+
+        Two limits guard sign-in: django-axes locks the account+network after AXES_FAILURE_LIMIT
+        failures and shows account/lockout.html; allauth's limit, checked before the password,
+        would add its own "Too many failed login attempts" to the form. Flagging the request as
+        locked out lets AxesMiddleware answer both with the same page and status (429).
+        """
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            raise
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
         # allauth passes the address as "email", but django-axes reads the username from the

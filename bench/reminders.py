@@ -185,7 +185,7 @@ def run(n: int, deliver: int, drop_interval: float) -> str:
     from notifications.models import Delivery
     from notifications.services import delivery_send, sweep
 
-    settings.REMINDER_MEETING_NUDGE_WEEKS, settings.REMINDER_MENTEE_NUDGE_WEEKS = 4, 6
+    settings.PAIR_AT_RISK_WEEKS, settings.REMINDER_MENTEE_NUDGE_WEEKS = 4, 6
     old_name = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"]["NAME"] = f"bench_reminders_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
 
 from common.text import clean_text, has_unstorable
 
@@ -41,3 +44,31 @@ def _cleaned(data: QueryDict) -> QueryDict:
         cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
     cleaned._mutable = False
     return cleaned
+
+
+class ViewerTimeZoneMiddleware:
+    """Activate the signed-in person's time zone (their profile's) for the whole request.
+
+    Every datetime a page shows (`|when`, and Django's own rendering) is then in the viewer's
+    zone; someone without an employee record, or anonymous, sees the server's TIME_ZONE.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = ""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            try:
+                zone = user.person.time_zone or ""
+            except ObjectDoesNotExist:
+                zone = ""
+        try:
+            tz = ZoneInfo(zone) if zone else None
+        except (ValueError, ZoneInfoNotFoundError):  # a zone the profile form would not offer
+            tz = None
+        if tz is None:
+            return self.get_response(request)
+        with timezone.override(tz):
+            return self.get_response(request)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+
 from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, MeetingFormat
 from programs.models import RSVP, Agreement, Event, HelpRequest, Meeting, Mentorship, PairFlag, Program
 
@@ -92,9 +94,11 @@ def help_and_flags(
     for m in meetings:
         if m.status == Meeting.Status.HELD:
             last_held[m.mentorship_id] = max(m.scheduled_at, last_held.get(m.mentorship_id, m.scheduled_at))
-    quiet_since = at(today - timedelta(days=45), 0)
+    # The same line as every other place that calls a pair at risk (programs.selectors.health).
+    weeks = settings.PAIR_AT_RISK_WEEKS
+    quiet_since = at(today - timedelta(weeks=weeks), 0)
     flags = [
-        PairFlag(mentorship=p, reason=PairFlag.Reason.NO_MEETINGS, detail="No meeting logged in the last 45 days.")
+        PairFlag(mentorship=p, reason=PairFlag.Reason.NO_MEETINGS, detail=f"No meeting logged in {weeks} weeks.")
         for p in active
         if last_held.get(p.pk, quiet_since) <= quiet_since
     ]
@@ -112,7 +116,34 @@ def help_and_flags(
         requests.append(request)
     HelpRequest.objects.bulk_create(requests)
     PairFlag.objects.bulk_create(flags)
+    _true_timestamps(rng, requests, flags, last_held, today)
     return {"help_requests": len(requests), "flags": len(flags)}
+
+
+def _true_timestamps(
+    rng: random.Random,
+    requests: list[HelpRequest],
+    flags: list[PairFlag],
+    last_held: dict[int, datetime],
+    today: date,
+) -> None:
+    """Stamp each entry with when it would have happened, not the moment the seed ran
+    (created_at and raised_at are auto_now_add, so bulk_create gives them all one time)."""
+    asked: dict[int, datetime] = {}
+    for request in requests:
+        request.created_at = at(workday(today - timedelta(days=rng.randint(6, 30))), rng.randint(8, 16), rng.randint(0, 59))
+        asked[request.mentorship_id] = request.created_at
+    for flag in flags:
+        if flag.reason == PairFlag.Reason.NO_MEETINGS:
+            # The morning after the pair crossed the at-risk line.
+            met = last_held.get(flag.mentorship_id)
+            silent_from = met.date() if met else flag.mentorship.started_on
+            crossed = silent_from + timedelta(weeks=settings.PAIR_AT_RISK_WEEKS, days=1)
+            flag.raised_at = at(min(crossed, today), 7)
+        else:
+            flag.raised_at = asked.get(flag.mentorship_id, at(today - timedelta(days=rng.randint(2, 20)), 9))
+    HelpRequest.objects.bulk_update(requests, ["created_at"])
+    PairFlag.objects.bulk_update(flags, ["raised_at"])
 
 
 def progress(rng: random.Random, past: CycleBuild, running: CycleBuild, today: date) -> int:

@@ -39,7 +39,10 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     program = Program.objects.create(
         name="Department Mentorship Program",
         slug=PROGRAM_SLUG,
-        scope=Program.Scope.DEPARTMENT,
+        # Open to every agency (profiles.Department) of the city, so cross-agency: a department-wide
+        # program names its department, and the edit form refuses one without (saving it unchanged
+        # failed with "A department-wide program needs its department").
+        scope=Program.Scope.CROSS_AGENCY,
         description=(
             "Six-month mentoring cycles open to every agency of the City of Fairhaven. Experienced staff "
             "pass on what is not written down; newer staff get a guide outside their chain of command. "

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from common.visibility import MIN_GROUP_SIZE
 from flash.models import FlashConversation
@@ -43,9 +44,11 @@ def volumes(*, months: int = 12, today: date | None = None) -> dict:
             asked=Count("pk"), accepted=Count("pk", filter=Q(status=FlashConversation.Status.ACCEPTED))
         ).order_by("-asked", "skill__name")[:25]
     )
+    for row in by_month:
+        row["label"] = date_format(row["month"], "YEAR_MONTH_FORMAT")  # the project's format setting
     answered = rows.filter(useful__isnull=False).aggregate(n=Count("pk"), yes=Count("pk", filter=Q(useful=True)))
     useful_share = round(100 * answered["yes"] / answered["n"]) if answered["n"] >= MIN_GROUP_SIZE else None
     return {
-        "since": since, "by_month": by_month, "by_skill": by_skill, "answered": answered["n"],
+        "since": since, "since_label": date_format(since, "YEAR_MONTH_FORMAT"), "by_month": by_month, "by_skill": by_skill, "answered": answered["n"],
         "useful_share": useful_share, "min_group": MIN_GROUP_SIZE, "total": rows.count(),
     }

@@ -4,18 +4,49 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse
 
 request_logger = logging.getLogger("mentorship.requests")
 
 
+def server_time_zone() -> str:
+    """The machine's own zone name, read from the system rather than the TZ variable, which
+    Django sets to settings.TIME_ZONE (and runserver's reloader passes on to its child)."""
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    try:
+        return Path("/etc/timezone").read_text().strip() or "UTC"
+    except OSError:
+        return os.environ.get("TZ", "UTC") or "UTC"
+
+
 class JsonFormatter(logging.Formatter):
+    def __init__(self, *args: object, time_zone: str = "UTC", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        try:
+            self.zone = ZoneInfo(time_zone)
+        except (ValueError, ZoneInfoNotFoundError):
+            self.zone = ZoneInfo("UTC")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        # ISO 8601 with the offset: a reader never has to guess which clock wrote the line.
+        return datetime.fromtimestamp(record.created, self.zone).isoformat(timespec="seconds")
+
     def format(self, record: logging.LogRecord) -> str:
         payload = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": self.formatTime(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

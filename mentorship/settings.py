@@ -12,6 +12,8 @@ from pathlib import Path
 
 import environ
 
+from mentorship.logging import server_time_zone
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "common.middleware.CleanTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times on every page in the signed-in person's own zone (their profile), not the server's.
+    "common.middleware.ViewerTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it tells the person why they were signed out.
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -194,6 +198,18 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_PROVIDERS = env.json("SOCIALACCOUNT_PROVIDERS", default={})
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
+# Passwords: Argon2id first (accounts/hashers.py, OWASP's 19 MiB / t=2 / p=1: tens of ms per
+# sign-in). The others only read old hashes, each upgraded to Argon2id on its next sign-in.
+ARGON2_TIME_COST = env.int("ARGON2_TIME_COST", default=2)
+ARGON2_MEMORY_KIB = env.int("ARGON2_MEMORY_KIB", default=19 * 1024)
+ARGON2_PARALLELISM = env.int("ARGON2_PARALLELISM", default=1)
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 # Login throttling: django-axes locks an e-mail+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -223,6 +239,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets the site's own page (mentorship/errors.py), not Django's bare one.
+CSRF_FAILURE_VIEW = "mentorship.errors.csrf_failure"
 
 # No inline scripts or styles anywhere; every asset is served from our own origin.
 CONTENT_SECURITY_POLICY = {
@@ -245,6 +263,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
+# One date and time format everywhere (mentorship/formats/en/formats.py; `|when` in templates).
+FORMAT_MODULE_PATH = ["mentorship.formats"]
 
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -281,9 +301,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------------------
 # With no broker configured, tasks run in-process (eager) so a laptop needs no Redis.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+BROKER_CONFIGURED = bool(env.str("CELERY_BROKER_URL", default=REDIS_URL))
+# Without a broker, tasks run in-process (eager); the in-memory transport keeps kombu from
+# looking for an AMQP server on localhost ("No hostname was supplied") when a task is queued.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not BROKER_CONFIGURED)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -337,7 +360,11 @@ REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", defau
 REMINDER_MARK_RETRY_SECONDS = env.float("REMINDER_MARK_RETRY_SECONDS", default=60.0)
 # Pause before each message, to pace an SMTP relay that throttles bursts.
 REMINDER_SEND_PAUSE_SECONDS = env.float("REMINDER_SEND_PAUSE_SECONDS", default=0.0)
-REMINDER_MEETING_NUDGE_WEEKS = env.int("REMINDER_MEETING_NUDGE_WEEKS", default=4)
+# The one line for "a pair at risk" (programs/selectors/health.py): no meeting held or booked for
+# this many weeks. Coordinate, the dashboard, help and flags, the digest and the mentor's nudge
+# (sent the day a pair crosses it) all use it.
+PAIR_AT_RISK_WEEKS = env.int("PAIR_AT_RISK_WEEKS", default=4)
+# The mentee hears later than the mentor (who schedules), if the pair is still quiet by then.
 REMINDER_MENTEE_NUDGE_WEEKS = env.int("REMINDER_MENTEE_NUDGE_WEEKS", default=6)
 # Events scheduled by hand are announced at once; the sweep invites people to the rest (and
 # newcomers to all) once an event is this close.
@@ -354,10 +381,13 @@ REMINDER_DIGEST_LOW_RESPONSE = env.float("REMINDER_DIGEST_LOW_RESPONSE", default
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Log lines carry the server's own clock (with its UTC offset), not TIME_ZONE: Django sets the
+# process's TZ to TIME_ZONE, which stamped a UTC server's logs in New York time.
+LOG_TIME_ZONE = env.str("LOG_TIME_ZONE", default="") or server_time_zone()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "mentorship.logging.JsonFormatter"}},
+    "formatters": {"json": {"()": "mentorship.logging.JsonFormatter", "time_zone": LOG_TIME_ZONE}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -365,6 +395,8 @@ LOGGING = {
         # Axes logs every successful login at INFO; failures and lockouts (WARNING) are what matter.
         "axes": {"level": "WARNING"},
         "mentorship.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+        # runserver's own line per request repeats mentorship.requests' (RequestLogMiddleware).
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 

@@ -29,3 +29,10 @@ urlpatterns = [
 
 admin.site.site_header = "Mentorship back office"
 admin.site.site_title = "Mentorship"
+
+# The project's own error pages (mentorship/errors.py); allauth's rate limits use handler429.
+handler400 = "mentorship.errors.bad_request"
+handler403 = "mentorship.errors.permission_denied"
+handler404 = "mentorship.errors.page_not_found"
+handler500 = "mentorship.errors.server_error"
+handler429 = "mentorship.errors.too_many_requests"

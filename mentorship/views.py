@@ -59,7 +59,7 @@ def health(request: HttpRequest) -> JsonResponse:
 def _broker_status() -> str:
     from django.conf import settings
 
-    if not settings.CELERY_BROKER_URL:
+    if not settings.CELERY_BROKER_URL or settings.CELERY_BROKER_URL.startswith("memory://"):
         return "not configured"
     try:
         import redis

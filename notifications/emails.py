@@ -22,6 +22,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
+from common import dates
 from flash.models import FlashConversation
 from mentorship.emails import build_templated
 from notifications import ics, selectors
@@ -51,18 +52,16 @@ def zone_of(person: Person | None) -> ZoneInfo:
 
 
 def local_when(start: datetime, end: datetime | None, person: Person | None) -> str:
-    """'Tuesday 1 December 2026, 10:00–12:00 EST (America/New York)' in the person's zone."""
+    """'Tue 1 Dec 2026, 10:00–12:00 EST (America/New York)': the site's format, the person's zone."""
     zone = zone_of(person)
-    start_local = start.astimezone(zone)
-    text = f"{start_local:%A} {start_local.day} {start_local:%B %Y, %H:%M}"
-    if end is not None:
-        end_local = end.astimezone(zone)
-        text += f"–{end_local:%H:%M}" if end_local.date() == start_local.date() else f" to {end_local:%d %B %H:%M}"
-    return f"{text} {start_local:%Z} ({str(zone).replace('_', ' ')})"
+    with timezone.override(zone):
+        text = dates.when_span(start, end)
+        abbreviation = timezone.localtime(start).strftime("%Z")
+    return f"{text} {abbreviation} ({str(zone).replace('_', ' ')})"
 
 
 def local_day(day: object) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"  # type: ignore[attr-defined]
+    return dates.when(day, "day")  # type: ignore[arg-type]
 
 
 def message_id_for(delivery_id: int) -> str:
@@ -90,9 +89,11 @@ def _send(name: str, delivery: Delivery, context: dict, attachments: list | None
         "profile_url": _url("profiles:profile-edit"),
         **context,
     }
-    return build_templated(
-        name, to=[delivery.email], context=context, attachments=attachments or [], headers=_headers(delivery)
-    )
+    # Dates and times in the body (`|when`) are in the recipient's zone, as on their pages.
+    with timezone.override(zone_of(person)):
+        return build_templated(
+            name, to=[delivery.email], context=context, attachments=attachments or [], headers=_headers(delivery)
+        )
 
 
 def _event_context(event: Event, person: Person | None) -> dict:
@@ -339,12 +340,12 @@ def _lapse_start(mentorship: Mentorship) -> object:
     row = (
         selectors.pairs_with_last_meeting(now=timezone.now())
         .filter(pk=mentorship.pk)
-        .values_list("last_met", "started_on")
+        .values_list("last_met", "counts_from")
         .first()
     )
     if row is None:
         return mentorship.started_on
-    return selectors.lapse_start(last_met=row[0], started_on=row[1])
+    return selectors.lapse_start(last_met=row[0], counts_from=row[1])
 
 
 def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
@@ -393,7 +394,7 @@ def still_due(delivery: Delivery, obj: Model | None, *, now: datetime) -> str:
         if obj.status != Mentorship.Status.ACTIVE:
             return "pair ended"
         weeks = (
-            settings.REMINDER_MEETING_NUDGE_WEEKS
+            settings.PAIR_AT_RISK_WEEKS
             if kind == Kind.MEETING_NUDGE_MENTOR
             else settings.REMINDER_MENTEE_NUDGE_WEEKS
         )

@@ -3,14 +3,16 @@ the number of people (one query however many participants)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from notifications.models import Delivery
 from profiles.models import Person
 from programs.models import RSVP, Cycle, Enrollment, Event, Meeting, Mentorship
+from programs.selectors import health
 
 
 def not_claimed(
@@ -119,7 +121,8 @@ def mentees_yet_to_choose(cycle: Cycle) -> QuerySet[Person]:
 
 def pairs_with_last_meeting(*, now: datetime, program_ids: list[int] | None = None) -> QuerySet[Mentorship]:
     """Active pairs of running cycles with no meeting booked ahead, annotated with `last_met`
-    (the latest meeting held or scheduled so far, or None)."""
+    (the latest meeting held or scheduled so far, or None) and `counts_from` (when silence
+    starts counting for a pair that never met). The rule is programs.selectors.health's."""
     today = timezone.localdate(now)
     pairs = Mentorship.objects.filter(
         status=Mentorship.Status.ACTIVE, cycle__starts_on__lte=today, cycle__ends_on__gte=today
@@ -128,33 +131,13 @@ def pairs_with_last_meeting(*, now: datetime, program_ids: list[int] | None = No
         pairs = pairs.filter(cycle__program_id__in=program_ids)
     upcoming = Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
     return pairs.exclude(Exists(upcoming)).annotate(
-        last_met=Max(
-            "meetings__scheduled_at",
-            filter=Q(
-                meetings__status__in=[Meeting.Status.HELD, Meeting.Status.SCHEDULED], meetings__scheduled_at__lte=now
-            ),
-        )
+        last_met=Max("meetings__scheduled_at", filter=Q(meetings__status__in=health.CONTACT, meetings__scheduled_at__lte=now)),
+        counts_from=Greatest("started_on", "cycle__starts_on"),
     )
 
 
-def lapse_start(*, last_met: datetime | None, started_on: date) -> date:
-    """The day a pair's silence is counted from: its latest meeting, or the day it started."""
-    if last_met is None:
-        return started_on
-    return max(timezone.localdate(last_met), started_on)
-
-
-def lapsed_pairs_count(*, now: datetime, program_ids: list[int], weeks: int) -> dict[int, int]:
-    """Per program: active pairs silent for `weeks` or more."""
-    today = timezone.localdate(now)
-    counts: dict[int, int] = {}
-    rows = pairs_with_last_meeting(now=now, program_ids=program_ids).values_list(
-        "cycle__program_id", "last_met", "started_on"
-    )
-    for program_id, last_met, started_on in rows:
-        if lapse_start(last_met=last_met, started_on=started_on) + timedelta(weeks=weeks) <= today:
-            counts[program_id] = counts.get(program_id, 0) + 1
-    return counts
+# One rule for when silence starts: the at-risk definition's.
+lapse_start = health.lapse_start
 
 
 def failed_deliveries(user) -> QuerySet:

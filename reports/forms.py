@@ -118,15 +118,12 @@ class KnowledgeFilterForm(ReportFilterForm):
 class DashboardForm(forms.Form):
     program = forms.ModelChoiceField(queryset=None, required=False, empty_label=None)
     cycle = forms.ModelChoiceField(queryset=None, required=False, empty_label=None)
-    weeks = forms.IntegerField(
-        label="At risk after weeks without a meeting", min_value=1, max_value=26, initial=4, required=False
-    )
 
     def __init__(self, *args: Any, programs: Any, cycles: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
         self.fields["cycle"].queryset = cycles
-        self.helper = _filter_helper("program", "cycle", "weeks")
+        self.helper = _filter_helper("program", "cycle")
 
 
 class RosterUploadForm(forms.Form):

@@ -63,16 +63,21 @@ def index(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     programs = coordinated_programs(request.user).order_by("name")
     program_list = list(programs)
-    program = _pick(program_list, request.GET.get("program")) or (program_list[0] if program_list else None)
+    # A cycle named alone (the cycle tabs link to ?cycle=N) brings its own program; a cycle of
+    # another program than the one named is ignored, as is one the user does not coordinate.
+    chosen = _pick(list(Cycle.objects.filter(program__in=programs)), request.GET.get("cycle"))
+    program = _pick(program_list, request.GET.get("program"))
+    if chosen is not None and program is None:
+        program = next(p for p in program_list if p.pk == chosen.program_id)
+    program = program or (program_list[0] if program_list else None)
     cycles = list(Cycle.objects.filter(program=program).order_by("-starts_on")) if program else []
-    cycle = _pick(cycles, request.GET.get("cycle")) or default_cycle(cycles)
-    weeks = _int(request.GET.get("weeks"), default=4, low=1, high=26)
+    cycle = chosen if chosen is not None and chosen.program_id == getattr(program, "pk", None) else default_cycle(cycles)
     form = DashboardForm(
-        initial={"program": program, "cycle": cycle, "weeks": weeks},
+        initial={"program": program, "cycle": cycle},
         programs=programs,
         cycles=Cycle.objects.filter(program=program).order_by("-starts_on") if program else Cycle.objects.none(),
     )
-    data = cycle_dashboard(cycle=cycle, at_risk_weeks=weeks) if cycle else None
+    data = cycle_dashboard(cycle=cycle) if cycle else None
     return render(
         request,
         "reports/dashboard.html",
@@ -85,13 +90,6 @@ def _pick(objects: list[Any], raw: str | None) -> Any:
     if not raw or not raw.isdigit():
         return None
     return next((o for o in objects if o.pk == int(raw)), None)
-
-
-def _int(raw: str | None, *, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(raw or default), low), high)
-    except ValueError:
-        return default
 
 
 # --- HR reports -----------------------------------------------------------------------------------

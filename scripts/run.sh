@@ -5,6 +5,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 
 export DEBUG="${DEBUG:-1}"
+# This script is the development server by definition; Django's banner warning says so again on
+# every start. Tasks run in-process (no broker is configured), so nothing else should warn.
+export DJANGO_RUNSERVER_HIDE_WARNING=true
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 

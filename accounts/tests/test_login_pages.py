@@ -46,21 +46,38 @@ def test_wrong_password_says_so_plainly_and_keeps_the_email(client, person):
     assert SESSION_KEY not in client.session
 
 
-def test_five_failed_attempts_lock_the_account_even_with_the_right_password(client, person):
-    for _ in range(5):
-        response = _login(client, person.email, "wrong-password-x")
-    # The fifth failure already answers with the lockout page.
+def _assert_the_lockout_page(response) -> None:
     assert response.status_code == 429
-    assert "Too many sign-in attempts" in response.content.decode()
+    html = response.content.decode()
+    assert "Too many sign-in attempts" in html
+    assert "Try again in 15 minutes" in html
+    assert "Too many failed login attempts" not in html  # allauth's own wording never shows
+    assert 'href="/accounts/password/reset/"' in html
+
+
+def test_five_failed_attempts_lock_the_account_even_with_the_right_password(client, person):
+    for attempt in range(4):
+        response = _login(client, person.email, "wrong-password-x")
+        assert response.status_code == 200, attempt
+    # The fifth failure answers with the lockout page (django-axes).
+    _assert_the_lockout_page(_login(client, person.email, "wrong-password-x"))
     attempt = AccessAttempt.objects.get()
     assert attempt.username == person.email  # counted per account, not under an empty name
     assert attempt.failures_since_start == 5
 
-    # allauth's own limit (ACCOUNT_RATE_LIMITS, also five per account) answers first now, on the
-    # sign-in form; either way the right password does not get in.
-    response = _login(client, person.email, PASSWORD)
-    assert "Too many failed login attempts" in response.content.decode()
+    # The sixth, right or wrong, meets allauth's own limit first (ACCOUNT_RATE_LIMITS, five per
+    # account), and says the same thing on the same page.
+    _assert_the_lockout_page(_login(client, person.email, "wrong-password-x"))
+    _assert_the_lockout_page(_login(client, person.email, PASSWORD))
     assert SESSION_KEY not in client.session
+
+
+def test_allauths_limit_alone_shows_the_same_lockout_page(client, person, settings):
+    """With axes' limit set higher, allauth's per-account limit is the one that trips: same page."""
+    settings.AXES_FAILURE_LIMIT = 50
+    for _ in range(5):
+        assert _login(client, person.email, "wrong-password-x").status_code == 200
+    _assert_the_lockout_page(_login(client, person.email, "wrong-password-x"))
 
 
 def test_lockout_of_one_account_does_not_lock_colleagues_on_the_same_network(client, person):

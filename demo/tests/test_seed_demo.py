@@ -205,6 +205,35 @@ def test_the_mentee_login_works_through_the_login_page(client, seeded: str) -> N
     assert client.session.get("_auth_user_id") == str(User.objects.get(email=login_email("mentee")).pk)
 
 
+def test_the_coordinator_saves_every_demo_program_unchanged(client, seeded: str) -> None:
+    """The edit form, sent back exactly as it came, is accepted for each demo program."""
+    client.force_login(User.objects.get(email=login_email("coordinator")))
+    for program in Program.objects.all():
+        url = reverse("programs:program-edit", args=[program.slug])
+        form = client.get(url).context["form"]
+        data = {}
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+        response = client.post(url, data)
+        assert response.status_code == 302, (program.slug, response.context["form"].errors)
+
+
+def test_help_requests_and_flags_carry_their_own_times_not_the_seeds(seeded: str) -> None:
+    from programs.models import HelpRequest, PairFlag
+
+    now = timezone.now()
+    asked = list(HelpRequest.objects.values_list("created_at", "resolved_at"))
+    raised = list(PairFlag.objects.values_list("raised_at", flat=True))
+    assert asked and raised
+    assert len({created for created, _ in asked}) == len(asked)  # each its own moment
+    assert all(created < now - timedelta(days=5) for created, _ in asked)
+    assert all(resolved is None or created < resolved for created, resolved in asked)
+    assert len(set(raised)) > 1 and all(r <= now for r in raised)
+
+
 def test_the_workforce_looks_like_a_real_department(seeded: str) -> None:
     today = timezone.localdate()
     assert Person.objects.count() == PEOPLE

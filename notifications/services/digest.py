@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from notifications import selectors
-from programs.models import Cycle, Enrollment, PairFlag, Program
+from programs.models import Cycle, Enrollment, Mentorship, PairFlag, Program
+from programs.selectors import health
 from programs.selectors.access import coordinated_programs
 
 
@@ -18,14 +17,16 @@ from programs.selectors.access import coordinated_programs
 class ProgramDigest:
     program: Program
     open_flags: int = 0
+    at_risk_pairs: int = 0
     silent_pairs: int = 0
+    at_risk_weeks: int = field(default_factory=health.at_risk_weeks)
     flagged: list[PairFlag] = field(default_factory=list)
     applications_waiting: int = 0
     low_response: list[dict] = field(default_factory=list)
 
     @property
     def is_quiet(self) -> bool:
-        return not (self.open_flags or self.silent_pairs or self.applications_waiting or self.low_response)
+        return not (self.open_flags or self.at_risk_pairs or self.applications_waiting or self.low_response)
 
 
 def digest_for(*, user, now: datetime) -> list[ProgramDigest]:
@@ -53,7 +54,15 @@ def digest_for(*, user, now: datetime) -> list[ProgramDigest]:
         )
     )
     ids = [p.pk for p in programs]
-    silent = selectors.lapsed_pairs_count(now=now, program_ids=ids, weeks=settings.REMINDER_MEETING_NUDGE_WEEKS)
+    # Pairs at risk by the one definition (programs.selectors.health), and how many of them are quiet.
+    risk = {
+        row["cycle__program_id"]: row
+        for row in Mentorship.objects.filter(cycle__program_id__in=ids, cycle__ends_on__gte=today)
+        .filter(health.at_risk_q(now=now))
+        .values("cycle__program_id")
+        .annotate(n=Count("pk"), quiet=Count("pk", filter=health.quiet_q(now=now)))
+        .order_by()
+    }
     flags: dict[int, list[PairFlag]] = {}
     open_flags = (
         PairFlag.objects.filter(
@@ -69,7 +78,8 @@ def digest_for(*, user, now: datetime) -> list[ProgramDigest]:
         ProgramDigest(
             program=p,
             open_flags=p.open_flags,
-            silent_pairs=silent.get(p.pk, 0),
+            at_risk_pairs=risk.get(p.pk, {}).get("n", 0),
+            silent_pairs=risk.get(p.pk, {}).get("quiet", 0),
             flagged=flags.get(p.pk, [])[:10],
             applications_waiting=p.applications_waiting,
             low_response=low.get(p.pk, []),

@@ -142,20 +142,21 @@ def choice_deadlines_claim(*, now: datetime) -> int:
 
 
 def meeting_nudges_claim(*, now: datetime) -> int:
-    """The mentor schedules meetings, so after REMINDER_MEETING_NUDGE_WEEKS of silence the mentor
-    hears first; the mentee gets a gentle note at REMINDER_MENTEE_NUDGE_WEEKS. One of each per
+    """The mentor schedules meetings, so the mentor hears first, the day the pair turns at risk
+    (PAIR_AT_RISK_WEEKS of silence, programs.selectors.health); the mentee gets a gentle note
+    at REMINDER_MENTEE_NUDGE_WEEKS. One of each per
     silence: the due date is the day the silence crossed the line."""
     from programs.models import Mentorship
 
     today = timezone.localdate(now)
-    mentor_weeks = timedelta(weeks=settings.REMINDER_MEETING_NUDGE_WEEKS)
+    mentor_weeks = timedelta(weeks=settings.PAIR_AT_RISK_WEEKS)
     mentee_weeks = timedelta(weeks=settings.REMINDER_MENTEE_NUDGE_WEEKS)
     ct = content_type_id(Mentorship)
     rows: list[Delivery] = []
     pairs = selectors.pairs_with_last_meeting(now=now).values_list(
         "pk",
         "last_met",
-        "started_on",
+        "counts_from",
         "mentor_id",
         "mentor__email",
         "mentor__receives_nudges",
@@ -163,8 +164,8 @@ def meeting_nudges_claim(*, now: datetime) -> int:
         "mentee__email",
         "mentee__receives_nudges",
     )
-    for pk, last_met, started_on, mentor_id, mentor_email, mentor_ok, mentee_id, mentee_email, mentee_ok in pairs:
-        start = selectors.lapse_start(last_met=last_met, started_on=started_on)
+    for pk, last_met, counts_from, mentor_id, mentor_email, mentor_ok, mentee_id, mentee_email, mentee_ok in pairs:
+        start = selectors.lapse_start(last_met=last_met, counts_from=counts_from)
         for person_id, email, ok, kind, after in (
             (mentor_id, mentor_email, mentor_ok, Kind.MEETING_NUDGE_MENTOR, mentor_weeks),
             (mentee_id, mentee_email, mentee_ok, Kind.MEETING_NUDGE_MENTEE, mentee_weeks),

@@ -114,7 +114,7 @@ def test_mentees_who_have_not_chosen_are_reminded_before_the_choice_deadline(set
 
 @pytest.fixture
 def silent_pair(settings):
-    settings.REMINDER_MEETING_NUDGE_WEEKS = 4
+    settings.PAIR_AT_RISK_WEEKS = 4
     settings.REMINDER_MENTEE_NUDGE_WEEKS = 6
     cycle = CycleFactory(starts_on=timezone.localdate() - timedelta(days=90))
     pair = MentorshipFactory(cycle=cycle, started_on=cycle.starts_on)
@@ -216,7 +216,7 @@ def test_each_coordinator_gets_one_digest_a_week_with_their_programs_figures(set
     digests = [m for m in mail.outbox if m.subject == "Your weekly mentorship digest"]
     assert [m.to for m in digests] == [[coordinator.email]]
     body = digests[0].body
-    assert "Pairs at risk: 1 flagged, 1 with no meeting logged recently." in body
+    assert "Pairs at risk: 2 (1 with no meeting for 4 weeks; 1 open flag)." in body
     assert f"{flagged.mentor.full_name} and {flagged.mentee.full_name}: Low pairing score" in body
     assert "Applications waiting for a decision: 2" in body
     assert idle.email not in {m.to[0] for m in mail.outbox}

@@ -44,7 +44,10 @@ class ProgramForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("scope") == Program.Scope.DEPARTMENT and not data.get("department"):
-            self.add_error("department", "A department-wide program needs its department.")
+            self.add_error(
+                "department",
+                "A department-wide program needs its department. To open it to every department, choose Cross-agency.",
+            )
         return data
 
 

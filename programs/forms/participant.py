@@ -201,6 +201,24 @@ class MeetingRecordForm(MeetingLogForm):
     field_order = ["held_at", "meeting_format", "duration_minutes", "goals_touched", "private_notes"]
 
 
+class PrivateNotesReasonForm(forms.Form):
+    """Why a coordinator opens a pair's private notes; the reason goes into the audit entry."""
+
+    reason = forms.CharField(
+        label="Why do you need to read them?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: the mentee reported a concern about a meeting. The pair may ask to see this.",
+        error_messages={"required": "Say why you need to read the notes."},
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if len(reason) < 10:
+            raise forms.ValidationError("Give the reason in a few words (at least 10 characters).")
+        return reason
+
+
 class ProgressNoteForm(forms.Form):
     text = forms.CharField(label="Progress note", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 

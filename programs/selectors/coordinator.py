@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import DevelopmentGoal, PersonSkill
 from programs.models import RSVP, Cycle, Enrollment, Event, HelpRequest, Meeting, Mentorship, PairFlag, Program
+from programs.selectors import health
 from programs.selectors.access import coordinated_programs
 
 
@@ -24,7 +25,7 @@ def cycles_with_counts(queryset: QuerySet[Cycle]) -> QuerySet[Cycle]:
     """Cycles annotated with the figures the home page shows, as subqueries (no join fan-out)."""
     pending = Enrollment.objects.filter(cycle=OuterRef("pk"), status=Enrollment.Status.PENDING)
     active = Mentorship.objects.filter(cycle=OuterRef("pk"), status=Mentorship.Status.ACTIVE)
-    at_risk = active.filter(Exists(PairFlag.objects.filter(mentorship=OuterRef("pk"), resolved_at__isnull=True)))
+    at_risk = Mentorship.objects.filter(cycle=OuterRef("pk")).filter(health.at_risk_q())
     next_event = _upcoming_events("cycle")
 
     def count(qs: QuerySet) -> Subquery:
@@ -75,22 +76,23 @@ def cycle_funnel(*, cycle: Cycle) -> Funnel:
 
 
 def cycle_pairs(*, cycle: Cycle, status: str = "", at_risk_only: bool = False) -> QuerySet[Mentorship]:
-    """A cycle's pairs with their meeting figures; `status` (unknown values ignored) and
-    `at_risk_only` narrow them as the pairs list's filters do."""
-    held = Q(meetings__status=Meeting.Status.HELD)
-    open_flags = PairFlag.objects.filter(mentorship=OuterRef("pk"), resolved_at__isnull=True)
+    """A cycle's pairs with their meeting figures and why each is at risk (health.with_risk);
+    `status` (unknown values ignored) and `at_risk_only` narrow them as the list's filters do."""
     pairs = Mentorship.objects.filter(cycle=cycle)
     if status in Mentorship.Status.values:
         pairs = pairs.filter(status=status)
     if at_risk_only:
-        pairs = pairs.filter(Exists(open_flags), status=Mentorship.Status.ACTIVE)
+        pairs = pairs.filter(health.at_risk_q())
+    # The held-meeting figures are subqueries: with_risk's own aggregate would otherwise join
+    # meetings a second time and multiply the counts.
+    held_meetings = Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD).order_by()
     return (
-        pairs
-        .select_related("mentor__department", "mentee__department")
+        health.with_risk(pairs.select_related("mentor__department", "mentee__department"))
         .annotate(
-            meeting_count=Count("meetings", filter=held),
-            last_meeting=Max("meetings__scheduled_at", filter=held),
-            at_risk=Exists(open_flags),
+            meeting_count=Coalesce(
+                Subquery(held_meetings.values("mentorship").annotate(n=Count("pk")).values("n")[:1]), Value(0)
+            ),
+            last_meeting=Subquery(held_meetings.order_by("-scheduled_at").values("scheduled_at")[:1]),
         )
         .order_by("status", "mentor__last_name", "mentee__last_name")
     )
@@ -106,20 +108,44 @@ def events_with_rsvp_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
-def open_help_requests(*, cycle: Cycle) -> QuerySet[HelpRequest]:
-    return (
-        HelpRequest.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True)
-        .select_related("mentorship__mentor", "mentorship__mentee", "requested_by")
-        .order_by("created_at")
+# The help page's status filter: open (the default, oldest first), resolved (latest first), all.
+HELP_STATUSES = ("open", "resolved", "all")
+
+
+def _by_status(queryset: QuerySet, status: str, oldest: str) -> QuerySet:
+    if status == "resolved":
+        return queryset.filter(resolved_at__isnull=False).order_by("-resolved_at")
+    if status == "all":
+        return queryset.order_by(f"-{oldest}")
+    return queryset.filter(resolved_at__isnull=True).order_by(oldest)
+
+
+def help_requests(*, cycle: Cycle, status: str = "open") -> QuerySet[HelpRequest]:
+    rows = HelpRequest.objects.filter(mentorship__cycle=cycle).select_related(
+        "mentorship__mentor", "mentorship__mentee", "requested_by", "resolved_by"
     )
+    return _by_status(rows, status, "created_at")
+
+
+def flags(*, cycle: Cycle, status: str = "open") -> QuerySet[PairFlag]:
+    rows = PairFlag.objects.filter(mentorship__cycle=cycle).select_related(
+        "mentorship__mentor", "mentorship__mentee", "resolved_by"
+    )
+    return _by_status(rows, status, "raised_at")
+
+
+def open_help_requests(*, cycle: Cycle) -> QuerySet[HelpRequest]:
+    return help_requests(cycle=cycle)
 
 
 def open_flags(*, cycle: Cycle) -> QuerySet[PairFlag]:
-    return (
-        PairFlag.objects.filter(mentorship__cycle=cycle, resolved_at__isnull=True)
-        .select_related("mentorship__mentor", "mentorship__mentee")
-        .order_by("raised_at")
-    )
+    return flags(cycle=cycle)
+
+
+def unflagged_at_risk_count(*, cycle: Cycle) -> int:
+    """Pairs at risk with no open flag: quiet ones (health's definition) nobody has flagged."""
+    pairs = Mentorship.objects.filter(cycle=cycle).filter(health.at_risk_q()).exclude(health.open_flag_q())
+    return pairs.count()
 
 
 def cycle_detail(*, cycle: Cycle) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from common.dates import when
 from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, Person
 from programs.models import RSVP, Agreement, Cycle, Enrollment, Event, HelpRequest, Meeting, Mentorship, Program
 
@@ -183,7 +183,7 @@ def _todos(data: HomeData, *, now: datetime) -> list[Todo]:
     for cycle in data.open_cycles:
         todos.append(
             Todo(
-                f"Applications for {cycle} are open until {date_format(cycle.applications_close_on, 'F j')}.",
+                f"Applications for {cycle} are open until {when(cycle.applications_close_on)}.",
                 reverse("programs:apply-list"),
                 "Apply",
             )
@@ -240,7 +240,11 @@ def pair_page(mentorship: Mentorship, *, viewer: Person | None, show_private: bo
         "role": mentorship.role_of(viewer),
         "agreement": agreement,
         "meetings": meetings,
-        "upcoming_meetings": [m for m in meetings if m.status == Meeting.Status.SCHEDULED and m.scheduled_at >= now],
+        # Soonest first (the list is newest first, which put 21 Dec above 7 Dec).
+        "upcoming_meetings": sorted(
+            (m for m in meetings if m.status == Meeting.Status.SCHEDULED and m.scheduled_at >= now),
+            key=lambda m: m.scheduled_at,
+        ),
         "past_meetings": [m for m in meetings if not (m.status == Meeting.Status.SCHEDULED and m.scheduled_at >= now)],
         "goals": goals,
         "help_requests": help_requests,

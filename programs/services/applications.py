@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from common.dates import when
 from profiles.models import DevelopmentGoal, GoalStatus, Person
 from programs.models import Cycle, Enrollment
 from programs.selectors.participant import LIVE_STATUSES
@@ -19,9 +19,9 @@ WITHDRAWABLE_STATUSES = (Enrollment.Status.PENDING, Enrollment.Status.WAITLISTED
 def application_window_error(cycle: Cycle) -> str | None:
     today = timezone.localdate()
     if today < cycle.applications_open_on:
-        return f"Applications for this cycle open on {date_format(cycle.applications_open_on, 'j F Y')}."
+        return f"Applications for this cycle open on {when(cycle.applications_open_on)}."
     if today > cycle.applications_close_on:
-        return f"Applications for this cycle closed on {date_format(cycle.applications_close_on, 'j F Y')}."
+        return f"Applications for this cycle closed on {when(cycle.applications_close_on)}."
     return None
 
 

@@ -57,3 +57,38 @@ def test_resolving_a_flag_twice_says_so(client, world):
 def test_resolve_only_accepts_post(client, world):
     request = HelpRequest.objects.create(mentorship=world.pair, requested_by=world.pair.mentor, kind="help", message="x")
     assert client.get(reverse("programs:help-resolve", args=[request.pk])).status_code == 405
+
+
+def test_the_list_filters_by_status_and_links_the_pair_and_both_people(client, world):
+    from django.utils import timezone
+
+    open_request = help_request_create(mentorship=world.pair, by=world.pair.mentee, kind="help", message="Still stuck")
+    done_pair = MentorshipFactory(cycle=world.cycle)
+    done = help_request_create(mentorship=done_pair, by=done_pair.mentee, kind="help", message="Sorted out now")
+    HelpRequest.objects.filter(pk=done.pk).update(resolved_at=timezone.now(), resolution="Called them")
+    PairFlag.objects.filter(mentorship=done_pair).update(resolved_at=timezone.now(), resolution="Called them")
+    url = reverse("programs:cycle-help", args=[world.cycle.pk])
+
+    opened = client.get(url)
+    assert [r.pk for r in opened.context["help_requests"]] == [open_request.pk]
+    body = opened.content.decode()
+    assert "Sorted out now" not in body
+    for href in (
+        world.pair.get_absolute_url(),
+        reverse("profiles:person-detail", args=[world.pair.mentor_id]),
+        reverse("profiles:person-detail", args=[world.pair.mentee_id]),
+        reverse("programs:pair-end", args=[world.pair.pk]),
+    ):
+        assert f'href="{href}"' in body
+
+    resolved = client.get(url, {"status": "resolved"})
+    assert [r.pk for r in resolved.context["help_requests"]] == [done.pk]
+    assert [f.mentorship_id for f in resolved.context["flags"]] == [done_pair.pk]
+    text = resolved.content.decode()
+    assert "Resolved help requests" in text and "Called them" in text and "Still stuck" not in text
+    assert 'name="resolution"' not in text  # nothing left to resolve
+
+    everything = client.get(url, {"status": "all"})
+    assert {r.pk for r in everything.context["help_requests"]} == {open_request.pk, done.pk}
+    # An unknown status is the default, never an error.
+    assert client.get(url, {"status": "<script>"}).context["status"] == "open"

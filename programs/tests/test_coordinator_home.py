@@ -73,7 +73,7 @@ def test_department_scope_needs_a_department_and_keeps_what_was_typed(client):
         reverse("programs:program-create"), {"name": "Typed name", "slug": "typed", "scope": "department"}
     )
     assert response.status_code == 200
-    assert "A department-wide program needs its department." in response.content.decode()
+    assert "A department-wide program needs its department. To open it to every department, choose Cross-agency." in response.content.decode()
     assert "Typed name" in response.content.decode()
     assert not Program.objects.exists()
 

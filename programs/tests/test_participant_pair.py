@@ -95,18 +95,55 @@ def test_coordinator_cannot_change_the_pair(client, pair, coordinator):
     assert client.post(url("pair-help", pair), {"kind": "help", "message": "x"}).status_code == 403
 
 
-def test_coordinator_opening_private_notes_is_audited(client, pair, coordinator):
+def test_a_get_of_the_private_notes_shows_only_the_form_and_writes_nothing(client, pair, coordinator):
+    """A crawler, a link preview or another site's link loads the URL: nothing opens, nothing is audited."""
     client.force_login(coordinator)
     response = client.get(url("mentorship-private-notes", pair))
     assert response.status_code == 200
+    body = response.content.decode()
+    assert SECRET not in body
+    assert 'method="post"' in body and 'name="reason"' in body
+    assert not AuditEntry.objects.exists()
+
+
+def test_coordinator_opening_private_notes_with_a_reason_is_audited(client, pair, coordinator):
+    client.force_login(coordinator)
+    reason = "The mentee reported   a concern about the last meeting."
+    response = client.post(url("mentorship-private-notes", pair), {"reason": reason})
+    assert response.status_code == 200
     assert SECRET in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.target_id) == ("mentorship.view_private_notes", coordinator, str(pair.pk))
+    assert entry.data == {"reason": "The mentee reported a concern about the last meeting."}
+    assert entry.summary == f"Opened the private notes of {pair}: The mentee reported a concern about the last meeting."
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "because", "x" * 301])
+def test_opening_private_notes_without_a_real_reason_is_refused(client, pair, coordinator, reason):
+    client.force_login(coordinator)
+    response = client.post(url("mentorship-private-notes", pair), {"reason": reason})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert SECRET not in body
+    assert "invalid-feedback" in body or "errorlist" in body
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_coordinator_of_another_program_cannot_open_the_notes_by_post(client, pair):
+    other = CoordinatorFactory()
+    ProgramFactory().coordinators.add(other)
+    client.force_login(other)
+    response = client.post(url("mentorship-private-notes", pair), {"reason": "I would like to read them please."})
+    assert response.status_code == 404
+    assert not AuditEntry.objects.exists()
 
 
 def test_pair_members_are_sent_to_their_own_page_from_the_private_notes_view(client, pair):
     client.force_login(pair.mentee.user)
     response = client.get(url("mentorship-private-notes", pair))
+    assert response.status_code == 302
+    response = client.post(url("mentorship-private-notes", pair), {"reason": "Reading my own pair notes."})
     assert response.status_code == 302
     assert not AuditEntry.objects.exists()
 

@@ -33,6 +33,7 @@ from programs.forms.participant import (
     MeetingScheduleForm,
     MenteeApplicationForm,
     MentorApplicationForm,
+    PrivateNotesReasonForm,
     ProgressNoteForm,
     RSVPForm,
 )
@@ -281,15 +282,35 @@ def _my_agreed_at(agreement: Agreement | None, role: str) -> Any:
 
 @participant_view
 def mentorship_private_notes(request: HttpRequest, pk: int) -> HttpResponse:
-    """A coordinator deliberately opening the pair's private notes. Every opening is audited."""
+    """A coordinator deliberately opening the pair's private notes.
+
+    A GET shows only a form asking why: a link followed by a crawler, a preview or another site
+    must not open the notes nor write "the coordinator read them" into the audit log. The notes
+    are shown in the answer to the POST (never a redirect to a GET that would show them again),
+    and the audit entry records the person's stated reason.
+    """
     mentorship, person, role = _mentorship_for(request, pk)
     if role is not None:
         return redirect(mentorship.get_absolute_url())
     if not can_coordinate(request.user, mentorship.cycle.program_id):
         raise Http404
-    audit_record(actor=request.user, action="mentorship.view_private_notes", target=mentorship, summary=f"{person_ref(mentorship.mentor)} → {person_ref(mentorship.mentee)}")
+    form = PrivateNotesReasonForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if form.is_bound else 200
+        context = {"mentorship": mentorship, "form": form}
+        return render(request, "programs/participant/private_notes_open.html", context, status=status)
+    reason = form.cleaned_data["reason"]
+    audit_record(
+        actor=request.user,
+        action="mentorship.view_private_notes",
+        target=mentorship,
+        summary=f"Opened the private notes of {person_ref(mentorship.mentor)} → {person_ref(mentorship.mentee)}",
+        data={"reason": reason},
+    )
     context = selectors.pair_page(mentorship, viewer=person, show_private=True)
-    return render(request, "programs/participant/private_notes.html", context)
+    response = render(request, "programs/participant/private_notes.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @participant_view

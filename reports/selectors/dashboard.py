@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from programs.models import RSVP, Cycle, Enrollment, Event, HelpRequest, Meeting, Mentorship, PairFlag
+from programs.models import RSVP, Cycle, Enrollment, Event, Meeting, Mentorship
+from programs.selectors import health
 from reports.selectors.scope import percent
 from reports.selectors.surveys import SurveyHeadline, survey_headlines
 
-AT_RISK_WEEKS = 4
 MEETING_BUCKETS = ("0", "1", "2", "3–4", "5 or more")
 SINCE_BUCKETS = ("under 2 weeks", "2–4 weeks", "4–8 weeks", "8 weeks or more", "no meeting yet")
 
@@ -72,8 +72,9 @@ def _since_bucket(days: int | None) -> str:
     return SINCE_BUCKETS[3]
 
 
-def cycle_dashboard(*, cycle: Cycle, today: date | None = None, at_risk_weeks: int = AT_RISK_WEEKS) -> Dashboard:
-    today = today or timezone.localdate()
+def cycle_dashboard(*, cycle: Cycle, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     by_role_status = Counter(
         {
             (row["role"], row["status"]): row["n"]
@@ -84,23 +85,11 @@ def cycle_dashboard(*, cycle: Cycle, today: date | None = None, at_risk_weeks: i
         cycle=cycle, role=Enrollment.Role.MENTOR, status=Enrollment.Status.APPROVED
     ).aggregate(total=Sum(Coalesce("capacity", "person__mentor_capacity")))["total"]
 
-    held = Q(meetings__status=Meeting.Status.HELD, meetings__scheduled_at__lte=timezone.now())
+    held = Q(meetings__status=Meeting.Status.HELD, meetings__scheduled_at__lte=now)
+    # Which pairs are at risk, and why, is programs.selectors.health's one definition.
     pairs = list(
-        Mentorship.objects.filter(cycle=cycle)
-        .select_related("mentor", "mentee")
-        .annotate(
-            held_count=Count("meetings", filter=held),
-            last_held=Max("meetings__scheduled_at", filter=held),
-            low_score=Exists(
-                PairFlag.objects.filter(mentorship=OuterRef("pk"), reason=PairFlag.Reason.LOW_SCORE, resolved_at__isnull=True)
-            ),
-            rematch_asked=Exists(
-                HelpRequest.objects.filter(mentorship=OuterRef("pk"), kind=HelpRequest.Kind.REMATCH, resolved_at__isnull=True)
-            )
-            | Exists(
-                PairFlag.objects.filter(mentorship=OuterRef("pk"), reason=PairFlag.Reason.REMATCH, resolved_at__isnull=True)
-            ),
-        )
+        health.with_risk(Mentorship.objects.filter(cycle=cycle).select_related("mentor", "mentee"), now=now)
+        .annotate(held_count=Count("meetings", filter=held), last_held=Max("meetings__scheduled_at", filter=held))
         .order_by("mentee__last_name", "mentee__first_name", "pk")
     )
     events = list(
@@ -125,9 +114,8 @@ def cycle_dashboard(*, cycle: Cycle, today: date | None = None, at_risk_weeks: i
         ("Completed", len(mentees_completed)),
     ]
     taken = sum(1 for p in pairs if p.status != Mentorship.Status.ENDED)
-    threshold = at_risk_weeks * 7
     active = [p for p in pairs if p.status == Mentorship.Status.ACTIVE]
-    health: list[PairHealth] = []
+    rows: list[PairHealth] = []
     meeting_counts: Counter[str] = Counter()
     since_counts: Counter[str] = Counter()
     for pair in active:
@@ -135,16 +123,8 @@ def cycle_dashboard(*, cycle: Cycle, today: date | None = None, at_risk_weeks: i
         days = (today - last).days if last else None
         meeting_counts[_meeting_bucket(pair.held_count)] += 1
         since_counts[_since_bucket(days)] += 1
-        reasons = []
-        quiet_for = days if days is not None else (today - max(pair.started_on, cycle.starts_on)).days
-        if quiet_for >= threshold:
-            reasons.append(f"No meeting in {at_risk_weeks} weeks" if last else f"No meeting in {quiet_for // 7} weeks since the start")
-        if pair.low_score:
-            reasons.append("Low pairing score")
-        if pair.rematch_asked:
-            reasons.append("Asked for a new match")
-        health.append(PairHealth(pair, pair.held_count, last, days, reasons))
-    at_risk = sorted((h for h in health if h.reasons), key=lambda h: (-len(h.reasons), -(h.days_since or 10**6)))
+        rows.append(PairHealth(pair, pair.held_count, last, days, health.risk_reasons(pair, today=today)))
+    at_risk = sorted((h for h in rows if h.reasons), key=lambda h: (-len(h.reasons), -(h.days_since or 10**6)))
     return Dashboard(
         cycle=cycle,
         funnel=funnel,
@@ -161,9 +141,9 @@ def cycle_dashboard(*, cycle: Cycle, today: date | None = None, at_risk_weeks: i
         },
         meetings_per_pair=[(b, meeting_counts[b]) for b in MEETING_BUCKETS],
         since_last=[(b, since_counts[b]) for b in SINCE_BUCKETS],
-        average_meetings=round(sum(h.meetings for h in health) / len(health), 1) if health else None,
+        average_meetings=round(sum(h.meetings for h in rows) / len(rows), 1) if rows else None,
         at_risk=at_risk,
-        at_risk_weeks=at_risk_weeks,
+        at_risk_weeks=health.at_risk_weeks(),
         events=[
             {
                 "event": e,

@@ -56,3 +56,20 @@ def test_department_filter_counts_pairs_by_the_mentee(world):
     )
     assert [r.group for r in result.by_department] == ["Finance"]
     assert result.pairs["total"] == 3
+
+
+def test_the_page_changes_with_the_department_and_says_what_it_covers(client, hr_user, world):
+    from django.urls import reverse
+
+    it = Enrollment.objects.filter(person__department__name="IT", role=Enrollment.Role.MENTEE).get().person
+    MentorshipFactory(cycle=world["cycle"], mentee=it, status=Mentorship.Status.COMPLETED)
+    client.force_login(hr_user)
+    url = reverse("reports:outcomes")
+    everyone = client.get(url, {"cycle": world["cycle"].pk}).content.decode()
+    finance = client.get(url, {"cycle": world["cycle"].pk, "department": world["finance"].pk}).content.decode()
+    # All: 2 completed of 3 finished; Finance's mentees: 1 of 2.
+    assert "67% <span" in everyone and 'id="department-scope"' not in everyone
+    assert "50% <span" in finance
+    assert 'id="department-scope"' in finance
+    assert "Filtered to <strong>Finance</strong>" in finance
+    assert "not split by department" in finance

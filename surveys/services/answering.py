@@ -12,7 +12,16 @@ from django.utils import timezone
 from programs.models import Mentorship, PairFlag
 from surveys.anonymity.sealing import seal
 from surveys.forms import AnswerValue
-from surveys.models import Answer, Draft, Invitation, Measure, Question, Response
+from surveys.models import (
+    LIKERT_LABELS,
+    Answer,
+    Draft,
+    Invitation,
+    Measure,
+    Question,
+    QuestionKind,
+    Response,
+)
 from surveys.services import pool
 
 
@@ -102,6 +111,17 @@ def _named_submit(*, invitation: Invitation, answers: dict[int, AnswerValue], to
     return True
 
 
+def _on_its_scale(question: Question, number: int) -> str:
+    """'2 of 5 (Disagree)', '3 of 10', 'no': a score a coordinator can read without the survey."""
+    if question.kind == QuestionKind.LIKERT:
+        return f"{number} of 5 ({LIKERT_LABELS.get(number, '?').lower()})"
+    if question.kind == QuestionKind.RATING:
+        return f"{number} of 10"
+    if question.kind == QuestionKind.YES_NO:
+        return "no" if number == 0 else "yes"
+    return str(number)
+
+
 def _flag_pair_at_risk(*, invitation: Invitation, answers: dict[int, AnswerValue]) -> None:
     """Raise PairFlags for a low pairing score or a request for a new mentor, at once."""
     questions = {
@@ -116,7 +136,7 @@ def _flag_pair_at_risk(*, invitation: Invitation, answers: dict[int, AnswerValue
         if answer is None:
             continue
         if question.measure == Measure.PAIRING_SATISFACTION and question.is_low_score(answer.number):
-            reasons.append((PairFlag.Reason.LOW_SCORE, f"{question.text}: {answer.number}"))
+            reasons.append((PairFlag.Reason.LOW_SCORE, f"{question.text} Answered {_on_its_scale(question, answer.number)}."))
         elif question.measure == Measure.WANTS_NEW_MENTOR and answer.number == 1:
             reasons.append((PairFlag.Reason.REMATCH, question.text))
     if not reasons:

@@ -104,7 +104,7 @@ def test_low_pairing_score_flags_the_pair_right_away(client):
 
     flag = PairFlag.objects.get(mentorship=pair)
     assert flag.reason == PairFlag.Reason.LOW_SCORE
-    assert "We are a good match.: 2" in flag.detail
+    assert "We are a good match. Answered 2 of 5 (disagree)." in flag.detail
 
 
 def test_asking_for_a_new_mentor_flags_the_pair(client):

@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 
 from accounts.roles import coordinator_required
+from common.dates import when
 from programs.forms.coordinator import CycleCreateForm, CycleEditForm, add_service_errors
 from programs.selectors import coordinator as selectors
 from programs.services.cycles import CYCLE_EDITABLE_FIELDS, cycle_update
@@ -28,7 +28,7 @@ def cycle_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Cycle “{cycle.name}” created: applications open {date_format(cycle.applications_open_on)}, "
+                f"Cycle “{cycle.name}” created: applications open {when(cycle.applications_open_on)}, "
                 "and the kickoff, midpoint keynote and final celebration are scheduled.",
             )
             return redirect(cycle.get_absolute_url())
@@ -53,7 +53,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for event in result.kept_events:
                 messages.warning(
                     request,
-                    f"“{event.title}” stays on {date_format(event.starts_at, 'DATE_FORMAT')} because people have "
+                    f"“{event.title}” stays on {when(event.starts_at, 'date')} because people have "
                     "replied to it. Edit the event to move it; everyone who replied is told.",
                 )
             return redirect(cycle.get_absolute_url())

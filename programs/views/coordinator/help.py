@@ -14,18 +14,28 @@ from django.views.decorators.http import require_POST
 from accounts.roles import coordinator_required
 from programs.forms.coordinator import ResolveForm
 from programs.selectors import coordinator as selectors
+from programs.selectors import health
 from programs.services.help import help_request_resolve as resolve_help_request
 from programs.services.help import pair_flag_resolve
 from programs.views.coordinator._access import cycle_for, flag_for, help_request_for
+
+HELP_ROWS = 200
 
 
 @coordinator_required
 def cycle_help(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = cycle_for(request, pk)
+    status = request.GET.get("status", "open")
+    status = status if status in selectors.HELP_STATUSES else "open"  # an unknown value: the default
     context = {
         "cycle": cycle,
-        "help_requests": list(selectors.open_help_requests(cycle=cycle)),
-        "flags": list(selectors.open_flags(cycle=cycle)),
+        "status": status,
+        "statuses": selectors.HELP_STATUSES,
+        # Lists kept short: resolved entries pile up over a cycle.
+        "help_requests": list(selectors.help_requests(cycle=cycle, status=status)[:HELP_ROWS]),
+        "flags": list(selectors.flags(cycle=cycle, status=status)[:HELP_ROWS]),
+        "quiet_unflagged": selectors.unflagged_at_risk_count(cycle=cycle),
+        "at_risk_weeks": health.at_risk_weeks(),
         "form": ResolveForm(),
     }
     return render(request, "programs/coordinator/help.html", context)
