@@ -62,7 +62,7 @@ def test_optimal_can_be_unstable_and_stable_fixes_it():
     # but a prefers m1 and m1 prefers a: a blocking pair the stable mode removes.
     mentors = (
         Mentor(id="m1", skills={"py": (4, True), "ux": (4, True)}),
-        Mentor(id="m2", skills={"py": (4, True)}),
+        Mentor(id="m2", skills={"py": (4, True), "ux": (2, True)}),
     )
     mentees = (
         Mentee(id="a", goals=(Goal("py", 4, 1), Goal("ux", 4, 3))),
@@ -79,7 +79,7 @@ def test_optimal_can_be_unstable_and_stable_fixes_it():
 
 
 def test_stable_mode_puts_a_mentees_own_choices_first():
-    mentors = (Mentor(id=1, skills={"py": (4, True)}), Mentor(id=2))
+    mentors = (Mentor(id=1, skills={"py": (4, True)}), Mentor(id=2, skills={"py": (2, True)}))
     problem = Problem(mentees=(Mentee(id=3, goals=(Goal("py", 4, 1),), choices=(2,)),), mentors=mentors)
     settings = Settings(weights=Weights(choice=(1.0,)))
     assert solve(problem, settings).pairs[0].mentor_id == 1  # score order
