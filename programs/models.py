@@ -74,6 +74,10 @@ class Cycle(models.Model):
     )
     choice_deadline = models.DateField(null=True, blank=True)
     allow_repeat_pairs = models.BooleanField(default=False, help_text="Allow pairs from earlier cycles again.")
+    match_everyone = models.BooleanField(
+        default=False,
+        help_text="Pair as many mentees as possible, even with mentors who teach none of their goals.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CycleQuerySet.as_manager()
@@ -220,6 +224,11 @@ class Enrollment(models.Model):
         help_text="Mentors only.",
     )
     goals = models.ManyToManyField(DevelopmentGoal, blank=True, related_name="enrollments")
+    # A mentor's wish for this cycle: mentees from these departments score a little higher.
+    preferred_departments = models.ManyToManyField(
+        "profiles.Department", blank=True, related_name="+", verbose_name="mentee departments you would like",
+        help_text="Mentors only. Leave empty for no preference.",
+    )
     applied_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -178,6 +178,7 @@ CYCLE_EDITABLE_FIELDS = (
     "mentee_choice",
     "choice_deadline",
     "allow_repeat_pairs",
+    "match_everyone",
 )
 
 
