@@ -520,14 +520,12 @@ def pair_scores(p: Prepared, mentee_idx: np.ndarray, mentor_idx: np.ndarray, wit
     combo, a = p.G.indices[gpos].astype(np.int64), p.G.data[gpos]
     want = combo * p.nm + m[pair_of]
     f_hit, f_val = _lookup(p.F_key, p.F, want)
-    fit = np.zeros(k)
-    _ordered_add(fit, pair_of[f_hit], a[f_hit] * f_val[f_hit])
+    fit = _ordered_sum(pair_of[f_hit], a[f_hit] * f_val[f_hit], k)
     covered = np.zeros(k, dtype=bool)
     covered[pair_of[f_hit]] = True
     S = np.where(covered, skill_points(p.settings, fit), 0.0)
     x_hit, x_val = _lookup(p.X_key, p.X, want)
-    ext = np.zeros(k)
-    _ordered_add(ext, pair_of[x_hit], a[x_hit] * x_val[x_hit])
+    ext = _ordered_sum(pair_of[x_hit], a[x_hit] * x_val[x_hit], k)
     has_ext = np.zeros(k, dtype=bool)
     has_ext[pair_of[x_hit]] = True
     S = np.where(has_ext, S + ext, S)
@@ -542,10 +540,10 @@ def pair_scores(p: Prepared, mentee_idx: np.ndarray, mentor_idx: np.ndarray, wit
     return (S, covered) if with_fit else S
 
 
-def _ordered_add(out: np.ndarray, idx: np.ndarray, vals: np.ndarray) -> None:
-    """out[idx] += vals, element by element in order (np.add.at is unbuffered and sequential), as
-    scipy's sparse product accumulates; keeps pair_scores bit-identical to block_scores."""
-    np.add.at(out, idx, vals)
+def _ordered_sum(idx: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
+    """Per index, the sum of vals added one by one in array order from 0.0 (np.bincount's loop),
+    as scipy's sparse product accumulates a row: keeps pair_scores bit-identical to block_scores."""
+    return np.bincount(idx, weights=vals, minlength=k).astype(np.float64, copy=False)
 
 
 def pair_allowed_q(p: Prepared, mentee_idx: np.ndarray, mentor_idx: np.ndarray) -> np.ndarray:
@@ -572,12 +570,12 @@ def pair_mentor_wish(p: Prepared, mentee_idx: np.ndarray, mentor_idx: np.ndarray
     e = np.asarray(mentee_idx, dtype=np.int64).ravel()
     m = np.asarray(mentor_idx, dtype=np.int64).ravel()
     out = np.zeros(e.size)
-    if p.W.nnz:
+    if p.W.nnz and e.size:
         starts, counts = p.G.indptr[e], np.diff(p.G.indptr)[e]
         pair_of = np.repeat(np.arange(e.size), counts)
         gpos = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts))
         hit, val = _lookup(p.W_key, p.W, p.G.indices[gpos].astype(np.int64) * p.nm + m[pair_of])
-        _ordered_add(out, pair_of[hit], p.G.data[gpos][hit] * val[hit])
+        out = _ordered_sum(pair_of[hit], p.G.data[gpos][hit] * val[hit], e.size)
     if p.wish_sets.shape[1]:
         d = p.e_dept[e]
         out += np.where((d >= 0) & p.wish_sets[p.m_set[m], np.maximum(d, 0)], p.settings.weights.mentor_department, 0.0)
