@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from matching.engine import Goal, Mentee, Mentor, Problem, Settings, Weights, blocking_pairs, solve, solve_stable
+from matching.engine import (
+    SCALE,
+    Goal,
+    Mentee,
+    Mentor,
+    Problem,
+    Settings,
+    Weights,
+    blocking_pairs,
+    solve,
+    solve_stable,
+)
+from matching.engine.scoring import mentor_wish_points
 
 from .test_engine_optimal import check_valid
 from .test_engine_strategies import FAST, engine_settings, problems, scalar_q
@@ -24,8 +36,12 @@ def reference_blocking_pairs(problem: Problem, settings: Settings, result) -> li
             return (0, mentee.choices.index(m), 0)
         return (1, -q[(m, e)], m)
 
-    def mentor_key(m, e):
-        return (-q[(m, e)], e)
+    people = {x.id: x for x in problem.mentees}
+    mentors = {x.id: x for x in problem.mentors}
+
+    def mentor_key(m, e):  # the mentor's own wishes first, then the score
+        wish = round(mentor_wish_points(people[e], mentors[m], settings) * SCALE)
+        return (-wish, -q[(m, e)], e)
 
     out = []
     for e in (x.id for x in problem.mentees):
