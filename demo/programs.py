@@ -127,6 +127,7 @@ def build_programs(*, rng: random.Random, roster: Roster, today: date) -> Progra
     enrollments += _upcoming_applications(rng, upcoming, mentee_pool, mentor_pool, roster, people, today)
     Enrollment.objects.bulk_create(enrollments, batch_size=1000)
     enrollment_goals(roster, enrollments)
+    mentor_department_wishes(enrollments)
 
     # Past pairs first: the engine must see them to avoid repeating a pair.
     _finish_pairs(rng, past, today, ended_share=0.08)
@@ -358,6 +359,21 @@ def enrollment_goals(roster: Roster, enrollments: list[Enrollment]) -> None:
         ],
         batch_size=2000,
     )
+
+
+def mentor_department_wishes(enrollments: list[Enrollment]) -> None:
+    """About one mentor application in four asks for mentees from another department (matching
+    scores them a little higher, and stable matching lets the mentor rank them first). Chosen by
+    position, not by the random generator, so the rest of the demo stays as it was."""
+    mentors = [row for row in enrollments if row.role == Enrollment.Role.MENTOR]
+    departments = sorted({row.person.department_id for row in enrollments})
+    through = Enrollment.preferred_departments.through
+    rows = []
+    for i, row in enumerate(mentors):
+        others = [d for d in departments if d != row.person.department_id]
+        if i % 4 == 1 and others:
+            rows.append(through(enrollment_id=row.pk, department_id=others[i % len(others)]))
+    through.objects.bulk_create(rows, batch_size=2000)
 
 
 def _finish_pairs(

@@ -35,7 +35,10 @@ def build_skills(*, rng: random.Random, roster: Roster, today: date) -> SkillBoo
             level = _level(rng, e)
             teach = level >= 3 and (e.person.willing_to_mentor or rng.random() < 0.15)
             e.skills[skill.pk] = (level, teach)
-            rows.append(PersonSkill(person=e.person, skill=skill, level=level, will_teach=teach))
+            # About a third of what mentors teach is what they most want to teach (by position, so
+            # the random sequence, and the rest of the demo, stay as they were).
+            wish = teach and (e.index + len(rows)) % 3 == 0
+            rows.append(PersonSkill(person=e.person, skill=skill, level=level, will_teach=teach, prefers_teaching=wish))
     _shape_demo_pair(roster, book, rows)
     PersonSkill.objects.bulk_create(rows, batch_size=2000)
     _mentor_bios(roster, book)
@@ -95,11 +98,13 @@ def _shape_demo_pair(roster: Roster, book: SkillBook, rows: list[PersonSkill]) -
     for name in expert:
         skill = book.by_name[name]
         if skill.pk not in mentor.skills:
-            rows.append(PersonSkill(person=mentor.person, skill=skill, level=4, will_teach=True))
+            rows.append(PersonSkill(person=mentor.person, skill=skill, level=4, will_teach=True,
+                                    prefers_teaching=name == "Capital improvement planning"))
         mentor.skills[skill.pk] = (4, True)
     for row in rows:
         if row.person is mentor.person and row.skill.name in expert:
             row.level, row.will_teach = 4, True
+            row.prefers_teaching = row.skill.name == "Capital improvement planning"  # what she most wants to pass on
     for name, level in (("Capital improvement planning", 1), ("Excel modelling", 2)):
         skill = book.by_name[name]
         if skill.pk not in mentee.skills:
@@ -128,6 +133,8 @@ def _build_goals(rng: random.Random, roster: Roster, book: SkillBook, today: dat
                 goal.skill = rng.choice(book.by_category[rng.choice(e.agency.core_categories + GENERAL_CATEGORIES[:2])])
                 have = e.skills.get(goal.skill.pk, (0, False))[0]
                 goal.target_level = min(4, max(2, have + rng.choice((1, 1, 2))))
+                # Where they stand now, from their skills: a mentor helps by the gap above it.
+                goal.current_level = have if have < goal.target_level else None
             e.goals.append(goal)
             goals.append(goal)
     DevelopmentGoal.objects.bulk_create(goals, batch_size=2000)
@@ -138,6 +145,7 @@ def _demo_mentee_goals(book: SkillBook, e: Employee, today: date) -> list[Develo
         DevelopmentGoal(
             person=e.person,
             skill=book.by_name["Capital improvement planning"],
+            current_level=1,
             target_level=3,
             priority=GoalPriority.HIGH,
             target_date=today + timedelta(days=150),
@@ -145,6 +153,7 @@ def _demo_mentee_goals(book: SkillBook, e: Employee, today: date) -> list[Develo
         DevelopmentGoal(
             person=e.person,
             skill=book.by_name["Public meeting facilitation"],
+            current_level=0,
             target_level=2,
             priority=GoalPriority.MEDIUM,
             target_date=today + timedelta(days=240),

@@ -16,15 +16,25 @@ def _people(people: Iterable[Person], blank: str = "Choose…") -> list[tuple[st
     return [("", blank)] + [(str(p.pk), p.full_name) for p in people]
 
 
+def _points(label: str, help_text: str = "") -> forms.FloatField:
+    # Ranges are the engine's to judge (one place for each rule): the form only asks for a number.
+    return forms.FloatField(label=label, help_text=help_text)
+
+
 class MatchSettingsForm(forms.Form):
+    """The cycle's engine settings. Invalid combinations come back from the engine as
+    ProblemError, which `to_settings` turns into an error on the field it names."""
+
     mode = forms.ChoiceField(choices=MatchSettings.Mode.choices, widget=forms.RadioSelect)
-    min_score = forms.FloatField(
-        label="Minimum score", min_value=0, max_value=1000,
-        help_text="Pairs scoring below this are never proposed (locked pairs excepted).",
+    match_everyone = forms.BooleanField(
+        label="Match everyone", required=False,
+        help_text="Pair as many mentees as possible, even with a mentor who teaches none of their goals. "
+        "Off: a mentor must close part of at least one goal.",
     )
-    unmatched_penalty = forms.FloatField(
-        label="Points lost per unmatched mentee", min_value=0, max_value=1_000_000,
-        help_text="0 proposes only pairs that add points; a large value matches as many mentees as possible.",
+    min_score = _points("Minimum score", "Pairs scoring below this are never proposed (locked pairs excepted).")
+    unmatched_penalty = _points(
+        "Points lost per unmatched mentee",
+        "0 proposes only pairs that add points; a large value matches as many mentees as possible.",
     )
     k = forms.IntegerField(
         label="Candidate mentors per mentee", min_value=1, max_value=500,
@@ -34,17 +44,25 @@ class MatchSettingsForm(forms.Form):
         label="Allow pairs from earlier cycles again", required=False,
         help_text="This is the cycle's own option: pairs made by hand follow it too.",
     )
-    skill = forms.FloatField(label="Skill for a goal (points)", min_value=0, max_value=100)
-    knowledge_transfer = forms.FloatField(label="Knowledge transfer (points)", min_value=0, max_value=100)
-    cross_department = forms.FloatField(label="Different departments (points)", min_value=0, max_value=100)
-    location = forms.FloatField(label="Same location (points)", min_value=0, max_value=100)
-    timezone = forms.FloatField(label="Same time zone (points)", min_value=0, max_value=100)
-    format = forms.FloatField(label="Shared meeting format (points)", min_value=0, max_value=100)
-    choice_1 = forms.FloatField(label="Mentee's 1st choice (points)", min_value=0, max_value=1000)
-    choice_2 = forms.FloatField(label="Mentee's 2nd choice (points)", min_value=0, max_value=1000)
-    choice_3 = forms.FloatField(label="Mentee's 3rd choice (points)", min_value=0, max_value=1000)
+    tz_window_hours = _points("Time-zone window (hours)",
+                              "Time-zone points fall to 0 at this distance, counted the short way round the date line.")
+    skill = _points("Skill fit: a mentor who closes the whole plan (points)")
+    skill_base = _points("Share earned for closing any part of one goal (0-1)",
+                         "The floor that context points must stay below.")
+    knowledge_transfer = _points("Knowledge transfer (points)")
+    mentor_skill = _points("The mentor most wants to teach the skill (points)")
+    cross_department = _points("Different departments (points)", "Negative: a penalty, so same-department pairs win.")
+    location = _points("Same location (points)")
+    timezone = _points("Same time zone (points)")
+    format = _points("Shared meeting format (points)")
+    mentor_department = _points("A department the mentor asked for (points)")
+    choice_1 = _points("Mentee's 1st choice (points)")
+    choice_2 = _points("Mentee's 2nd choice (points)")
+    choice_3 = _points("Mentee's 3rd choice (points)")
 
-    WEIGHTS = ("skill", "knowledge_transfer", "cross_department", "location", "timezone", "format")
+    WEIGHTS = ("skill", "skill_base", "knowledge_transfer", "mentor_skill", "cross_department", "location",
+               "timezone", "format", "mentor_department")
+    SETTINGS = ("min_score", "match_everyone", "unmatched_penalty", "k", "allow_repeat_pairs", "tz_window_hours")
 
     @classmethod
     def initial_from(cls, settings: engine.Settings, mode: str) -> dict[str, Any]:
@@ -52,35 +70,47 @@ class MatchSettingsForm(forms.Form):
         choice = list(w.choice) + [w.choice[-1]] * 3
         return {
             "mode": mode,
-            "min_score": settings.min_score,
-            "unmatched_penalty": settings.unmatched_penalty,
-            "k": settings.k,
-            "allow_repeat_pairs": settings.allow_repeat_pairs,
+            **{name: getattr(settings, name) for name in cls.SETTINGS},
             **{name: getattr(w, name) for name in cls.WEIGHTS},
             "choice_1": choice[0],
             "choice_2": choice[1],
             "choice_3": choice[2],
         }
 
-    def to_settings(self, base: engine.Settings) -> engine.Settings:
+    def to_settings(self, base: engine.Settings) -> engine.Settings | None:
+        """The engine settings, or None with the engine's reason added to the form."""
         data = self.cleaned_data
-        weights = engine.Weights.from_dict(
-            {
-                **base.weights.to_dict(),
-                **{name: data[name] for name in self.WEIGHTS},
-                "choice": [data["choice_1"], data["choice_2"], data["choice_3"]],
-            }
-        )
-        return engine.Settings.from_dict(
-            {
-                **base.to_dict(),
-                "weights": weights.to_dict(),
-                "min_score": data["min_score"],
-                "unmatched_penalty": data["unmatched_penalty"],
-                "k": data["k"],
-                "allow_repeat_pairs": data["allow_repeat_pairs"],
-            }
-        )
+        try:
+            weights = engine.Weights.from_dict(
+                {
+                    **base.weights.to_dict(),
+                    **{name: data[name] for name in self.WEIGHTS},
+                    "choice": [data["choice_1"], data["choice_2"], data["choice_3"]],
+                }
+            )
+            return engine.Settings.from_dict(
+                {**base.to_dict(), "weights": weights.to_dict(), **{name: data[name] for name in self.SETTINGS}}
+            )
+        except engine.ProblemError as error:
+            field = {"choice": "choice_1", "priority": None}.get(error.field or "", error.field)
+            self.add_error(field if field in self.fields else None, _sentence(str(error)))
+            return None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def score_scale(settings: engine.Settings) -> dict[str, float]:
+    """The score's scale in numbers, for the settings page (docs/matching.md, "The score")."""
+    w = settings.weights
+    return {
+        "full": w.skill,
+        "base": w.base_points(),
+        "context": w.context_span(),
+        "context_share": 100 * w.context_span() / w.skill,
+        "headroom": w.base_points() - w.context_span(),
+    }
 
 
 class BanForm(forms.Form):

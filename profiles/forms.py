@@ -54,7 +54,7 @@ class ProfileForm(forms.ModelForm):
 class PersonSkillForm(forms.ModelForm):
     class Meta:
         model = PersonSkill
-        fields = ["skill", "level", "will_teach"]
+        fields = ["skill", "level", "will_teach", "prefers_teaching"]
         widgets = {"skill": FastSelect, "level": FastSelect}
 
     def __init__(self, *args: object, skill_choices: list | None = None, **kwargs: object) -> None:
@@ -68,6 +68,7 @@ class PersonSkillForm(forms.ModelForm):
         self.fields["skill"].widget.attrs["class"] = "form-select"
         self.fields["level"].widget.attrs["class"] = "form-select"
         self.fields["will_teach"].widget.attrs["class"] = "form-check-input"
+        self.fields["prefers_teaching"].widget.attrs["class"] = "form-check-input"
         if skill_choices is not None:
             # Built once by the formset, so rendering N rows costs one catalogue query, not N.
             self.fields["skill"].choices = skill_choices
@@ -108,22 +109,27 @@ class BasePersonSkillFormSet(BaseInlineFormSet):
                 continue
             skill = form.cleaned_data.get("skill")
             if skill is None:
-                if form.cleaned_data.get("level") or form.cleaned_data.get("will_teach"):
+                if form.cleaned_data.get("level") or form.cleaned_data.get("will_teach") or form.cleaned_data.get(
+                    "prefers_teaching"
+                ):
                     form.add_error("skill", "Choose a skill, or leave the whole row empty.")
                 continue
             if not form.cleaned_data.get("level"):
                 form.add_error("level", "Choose a level for this skill.")
+            if form.cleaned_data.get("prefers_teaching") and not form.cleaned_data.get("will_teach"):
+                form.add_error("prefers_teaching", "Mark the skill as one you are willing to teach first.")
             if skill.pk in seen:
                 form.add_error("skill", f"You listed “{skill.name}” twice. Keep one row per skill.")
             seen[skill.pk] = skill.name
 
-    def entries(self) -> list[tuple[Skill, int, bool]]:
+    def entries(self) -> list[tuple[Skill, int, bool, bool]]:
         rows = []
         for form in self.forms:
             data = getattr(form, "cleaned_data", {})
             if data.get("DELETE") or data.get("skill") is None:
                 continue
-            rows.append((data["skill"], int(data["level"]), bool(data.get("will_teach"))))
+            rows.append((data["skill"], int(data["level"]), bool(data.get("will_teach")),
+                         bool(data.get("prefers_teaching"))))
         return rows
 
 
@@ -142,7 +148,7 @@ PersonSkillFormSet = inlineformset_factory(
 class GoalForm(forms.ModelForm):
     class Meta:
         model = DevelopmentGoal
-        fields = ["skill", "target_level", "aim", "priority", "target_date", "status"]
+        fields = ["skill", "current_level", "target_level", "aim", "priority", "target_date", "status"]
         labels = {"aim": "Aim (in your own words)"}
         help_texts = {"skill": "Name a skill and a target level, describe an aim, or both."}
         widgets = {"target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "skill": FastSelect}
@@ -158,6 +164,11 @@ class GoalForm(forms.ModelForm):
             raise forms.ValidationError("Name a skill or describe an aim for this goal.", code="goal_has_skill_or_aim")
         if data.get("target_level") and not data.get("skill"):
             self.add_error("target_level", "A target level needs a skill.")
+        current, target = data.get("current_level"), data.get("target_level")
+        if current is not None and not data.get("skill"):
+            self.add_error("current_level", "A level now needs a skill.")
+        elif current is not None and target and current >= target:
+            self.add_error("current_level", f"Your level now ({current}) must be below the target level ({target}).")
         return data
 
     def save(self, commit: bool = True) -> DevelopmentGoal:

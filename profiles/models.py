@@ -160,6 +160,11 @@ class PersonSkill(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="holders")
     level = models.PositiveSmallIntegerField(choices=Proficiency.choices, default=Proficiency.WORKING)
     will_teach = models.BooleanField("willing to teach", default=False)
+    # Matching gives a mentor a few points for mentees whose goals are in these skills, and
+    # stable mode lets the mentor rank such mentees first.
+    prefers_teaching = models.BooleanField(
+        "most want to teach", default=False, help_text="Among the skills you teach, the ones you most want to."
+    )
 
     class Meta:
         ordering = ["skill__name"]
@@ -191,6 +196,11 @@ class DevelopmentGoal(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="goals")
     skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.PROTECT, related_name="goals")
     target_level = models.PositiveSmallIntegerField(choices=Proficiency.choices, null=True, blank=True)
+    # Where the person stands now: a mentor helps by the part of the gap to the target they teach.
+    current_level = models.PositiveSmallIntegerField(
+        "level now", choices=[(0, "0 – None yet"), *Proficiency.choices], null=True, blank=True,
+        help_text="Where you are today in this skill.",
+    )
     aim = models.CharField(
         max_length=300, blank=True, help_text="What you want to be able to do, in your own words."
     )
@@ -227,6 +237,10 @@ class DevelopmentGoal(models.Model):
             raise ValidationError("Name a skill or describe an aim for this goal.")
         if self.target_level and not self.skill_id:
             raise ValidationError({"target_level": "A target level needs a skill."})
+        if self.current_level is not None and not self.skill_id:
+            raise ValidationError({"current_level": "A level now needs a skill."})
+        if self.current_level is not None and self.target_level and self.current_level >= self.target_level:
+            raise ValidationError({"current_level": "The level now must be below the target level."})
 
 
 class GoalProgressNote(models.Model):

@@ -20,6 +20,7 @@ class SkillEntry:
     skill: Skill
     level: int
     will_teach: bool
+    prefers_teaching: bool = False
 
 
 @transaction.atomic
@@ -34,12 +35,14 @@ def person_skills_set(*, person: Person, entries: Sequence[SkillEntry]) -> list[
     for entry in entries:
         row = existing.get(entry.skill.pk)
         if row is None:
-            created.append(PersonSkill(person=person, skill=entry.skill, level=entry.level, will_teach=entry.will_teach))
-        elif (row.level, row.will_teach) != (entry.level, entry.will_teach):
+            created.append(PersonSkill(person=person, skill=entry.skill, level=entry.level, will_teach=entry.will_teach,
+                                       prefers_teaching=entry.prefers_teaching and entry.will_teach))
+        elif (row.level, row.will_teach, row.prefers_teaching) != (entry.level, entry.will_teach, entry.prefers_teaching):
             row.level, row.will_teach = entry.level, entry.will_teach
+            row.prefers_teaching = entry.prefers_teaching and entry.will_teach  # a wish only for what they teach
             changed.append(row)
     PersonSkill.objects.bulk_create(created)
-    PersonSkill.objects.bulk_update(changed, ["level", "will_teach"])
+    PersonSkill.objects.bulk_update(changed, ["level", "will_teach", "prefers_teaching"])
     return list(PersonSkill.objects.filter(person=person).select_related("skill"))
 
 

@@ -85,7 +85,8 @@ def skills(request: HttpRequest, person: Person) -> HttpResponse:
     formset = PersonSkillFormSet(request.POST or None, instance=person, queryset=queryset, prefix="skills")
     if request.method == "POST":
         if formset.is_valid():
-            entries = [services.SkillEntry(skill=s, level=lvl, will_teach=t) for s, lvl, t in formset.entries()]
+            entries = [services.SkillEntry(skill=s, level=lvl, will_teach=t, prefers_teaching=pref)
+                       for s, lvl, t, pref in formset.entries()]
             try:
                 services.person_skills_set(person=person, entries=entries)
             except ValidationError as error:

@@ -80,6 +80,10 @@ class Cycle(models.Model):
         help_text="Never pair a mentor whose grade is below the mentee's (grades on one scale, such as GS-12 and "
         "GS-13, are compared; a missing grade does not block a pair).",
     )
+    match_everyone = models.BooleanField(
+        default=False,
+        help_text="Pair as many mentees as possible, even with mentors who teach none of their goals.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CycleQuerySet.as_manager()
@@ -226,6 +230,11 @@ class Enrollment(models.Model):
         help_text="Mentors only.",
     )
     goals = models.ManyToManyField(DevelopmentGoal, blank=True, related_name="enrollments")
+    # A mentor's wish for this cycle: mentees from these departments score a little higher.
+    preferred_departments = models.ManyToManyField(
+        "profiles.Department", blank=True, related_name="+", verbose_name="mentee departments you would like",
+        help_text="Mentors only. Leave empty for no preference.",
+    )
     applied_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -369,3 +369,16 @@ def test_the_running_pairs_are_the_published_proposals_of_a_match_run(seeded: st
     assert demo_pair.status == MatchProposal.Status.LOCKED
     assert demo_pair.mentor.user.email == login_email("mentor")
     assert run.proposals.exclude(explanation={}).exists()
+
+
+def test_goals_record_where_people_stand_and_some_mentors_state_wishes(seeded: str) -> None:
+    from profiles.models import DevelopmentGoal, PersonSkill
+
+    goals = DevelopmentGoal.objects.filter(skill__isnull=False)
+    assert goals.filter(current_level__isnull=False).count() > goals.count() // 2
+    assert not goals.filter(current_level__gte=F("target_level")).exists()
+    assert PersonSkill.objects.filter(prefers_teaching=True, will_teach=True).exists()
+    assert not PersonSkill.objects.filter(prefers_teaching=True, will_teach=False).exists()
+    wishful = Enrollment.objects.filter(role=Enrollment.Role.MENTOR, preferred_departments__isnull=False).distinct()
+    assert wishful.exists()
+    assert not wishful.filter(preferred_departments=F("person__department")).exists()

@@ -15,6 +15,9 @@ Build the input from plain dataclasses (matching/services.py translates ORM rows
     )
     settings = me.Settings(weights=me.Weights(), min_score=5.0, unmatched_penalty=0.0)
     # Settings/Weights round-trip through to_dict()/from_dict() (store them per cycle as JSON).
+    # Goals may carry `current` (level now, 0-3); mentors `prefers_teaching` / `prefers_departments`.
+    # Skill decides: Settings refuses context weights that could outweigh any skill fit, and pairs
+    # without skill fit are out unless `match_everyone=True` (docs/matching.md, "The scale").
 
 Then:
 
@@ -30,6 +33,8 @@ Then:
   capacity left after locks (for "the mentee chooses among the top five").
 * ``solve_dense`` (exact oracle over every pair; tests and benchmark only) and ``solve_greedy``
   (baseline).
+* ``scoring.pair_scores(prepared, mentee_idx, mentor_idx)`` / ``scoring.pair_allowed_q`` -- scores
+  of any vectors of (mentee, mentor) index pairs, bit-identical to the block scoring (pricing).
 
 Hard rules are never broken: mentor capacity; nobody mentors themself; no pair within one
 reporting chain (supervisor or supervisor's supervisor, either way); coordinator bans; prior

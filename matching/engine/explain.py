@@ -7,7 +7,18 @@ from collections.abc import Mapping
 import numpy as np
 
 from .rules import RULE_TEXT, pair_rules, rule_names
-from .scoring import Prepared, block_allowed_q, block_rows, goal_parts, min_q, pair_components, skill_rarity
+from .scoring import (
+    Prepared,
+    block_allowed_q,
+    block_rows,
+    gap_share,
+    goal_levels,
+    goal_parts,
+    min_q,
+    pair_components,
+    score_allows,
+    skill_rarity,
+)
 from .types import (
     SCALE,
     Explanation,
@@ -31,7 +42,7 @@ def explain_pair(e: Mentee, m: Mentor, settings: Settings, rarity: dict,
     comps = pair_components(e, m, settings, rarity)
     goals = tuple(
         GoalFit(skill=g.skill, target=g.target, priority=g.priority, mentor_level=lt, points=s + kt,
-                covered=lt >= min(max(int(g.target), 1), 4))
+                covered=lt >= goal_levels(g)[1], current=goal_levels(g)[0], gap_closed=gap_share(lt, *goal_levels(g)))
         for g, (s, kt, lt) in zip(e.goals, goal_parts(e, m, settings, rarity), strict=True)
     )
     return Explanation(components=comps, goals=goals, removed=removed, below_min_score=below_min)
@@ -76,7 +87,8 @@ def unmatched_reasons(p: Prepared, assigned: np.ndarray, rule_ok: np.ndarray,
             out[i] = Unmatched(eid, "no_allowed_mentor", "every mentor is removed by a hard rule")
         elif ok[i] == 0:
             out[i] = Unmatched(eid, "below_min_score",
-                               f"all {int(rule_ok[i])} allowed mentors score below the minimum {p.settings.min_score:g}")
+                               f"all {int(rule_ok[i])} allowed mentors are below the minimum: they teach none of "
+                               f"the goals' gaps, or score under {p.settings.min_score:g}")
         else:
             need.append(i)
     step = block_rows(p.nm)
@@ -116,7 +128,8 @@ def why_not(problem: Problem, result: MatchResult, mentee_id: PersonId, mentor_i
     if e is None or m is None:
         return WhyNot("unknown", "no such mentee or mentor in this cohort")
     rarity = skill_rarity(problem.mentors)
-    score = float(sum(pair_components(e, m, settings, rarity).values()))
+    comps = pair_components(e, m, settings, rarity)
+    score = float(sum(comps.values()))
     mine = next((x for x in result.pairs if x.mentee_id == mentee_id), None)
     a_id = mine.mentor_id if mine else None
     a_score = mine.score if mine else None
@@ -129,7 +142,10 @@ def why_not(problem: Problem, result: MatchResult, mentee_id: PersonId, mentor_i
         return WhyNot("hard_rule", "not allowed: " + "; ".join(RULE_TEXT[r] for r in rules), rules=rules, **base)
     if mine is not None and mine.locked:
         return WhyNot("locked_elsewhere", f"the coordinator locked {mentee_id!r} with {a_id!r}", **base)
-    if round(score * SCALE) < min_q(settings):
+    if not score_allows(comps, settings):
+        if comps["skill"] <= 0:
+            return WhyNot("below_min_score", f"{mentor_id!r} teaches none of the gaps in {mentee_id!r}'s goals "
+                          "(no skill fit), and this cycle does not match everyone", **base)
         return WhyNot("below_min_score", f"the pair scores {score:g}, below the minimum {settings.min_score:g}",
                       **base)
     holders = tuple((x.mentee_id, x.score) for x in result.pairs if x.mentor_id == mentor_id)
@@ -168,7 +184,7 @@ def suggestions(problem: Problem, mentee_id: PersonId, n: int = 5, settings: Set
             continue
         ex = explain_pair(e, m, settings, rarity)
         q = round(ex.total * SCALE)
-        if q >= floor:
+        if score_allows(dict(ex.components), settings) and q >= floor:
             scored.append((-q, m.id, ex))
     scored.sort(key=lambda t: (t[0], t[1]))
     return [Suggestion(mentor_id=mid, score=ex.total, explanation=ex) for _q, mid, ex in scored[:n]]

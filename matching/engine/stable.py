@@ -3,7 +3,9 @@
 Preferences (both respect hard rules and min_score; mentors full with locks take nobody new):
   * a mentee ranks their own choices first (1st, 2nd, 3rd...), then every other mentor by score
     (ties: lower mentor id);
-  * a mentor ranks mentees by score (ties: lower mentee id).
+  * a mentor ranks mentees by their own stated wishes first (the skills they most want to teach,
+    among the goals they cover, and the mentee departments they asked for: `pair_mentor_wish`),
+    then by score (ties: lower mentee id). A mentor who stated nothing ranks by score alone.
 Mentee lists start as the candidate graph (best k + choices) and are extended to every acceptable
 mentor when exhausted, so the result is stable against the whole pool, not just the k best.
 """
@@ -17,9 +19,9 @@ from collections import deque
 import numpy as np
 
 from .explain import build_result
-from .scoring import Prepared, block_allowed_q, block_rows, prepare
+from .scoring import Prepared, block_allowed_q, block_rows, pair_mentor_wish, prepare
 from .solve import candidates
-from .types import MatchResult, PersonId, Problem, Settings
+from .types import SCALE, MatchResult, PersonId, Problem, Settings
 
 _NO_RANK = np.iinfo(np.int64).max
 
@@ -33,13 +35,19 @@ def _ranks(p: Prepared, e: np.ndarray, m: np.ndarray) -> np.ndarray:
     return r
 
 
-def _ordered(p: Prepared, i: int, m: np.ndarray, q: np.ndarray) -> list[tuple[int, int]]:
+def _wish_q(p: Prepared, e: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The mentor's wishes for each pair in scaled integer units (their first ranking key)."""
+    return np.rint(pair_mentor_wish(p, e, m) * SCALE).astype(np.int64)
+
+
+def _ordered(p: Prepared, i: int, m: np.ndarray, q: np.ndarray) -> list[tuple[int, int, int]]:
     rank = _ranks(p, np.full(m.size, i), m)
     order = np.lexsort((m, -q, rank))
-    return list(zip(m[order].tolist(), q[order].astype(np.int64).tolist(), strict=True))
+    m, q = m[order], q[order].astype(np.int64)
+    return list(zip(m.tolist(), q.tolist(), _wish_q(p, np.full(m.size, i), m).tolist(), strict=True))
 
 
-def _full_list(p: Prepared, i: int) -> list[tuple[int, int]]:
+def _full_list(p: Prepared, i: int) -> list[tuple[int, int, int]]:
     q, _ = block_allowed_q(p, np.array([i]))
     q = q[0]
     q[p.residual <= 0] = -np.inf
@@ -58,12 +66,13 @@ def solve_stable(problem: Problem, settings: Settings | None = None) -> MatchRes
     rank = _ranks(p, c.e, c.m)
     order = np.lexsort((c.m, -c.q, rank, c.e))
     em, eq = c.m[order].tolist(), c.q[order].tolist()
+    ew = _wish_q(p, c.e[order], c.m[order]).tolist()
     bounds = np.searchsorted(c.e[order], np.arange(n + 1)).tolist()
-    lists: dict[int, list[tuple[int, int]]] = {}
+    lists: dict[int, list[tuple[int, int, int]]] = {}
     ptr = [0] * n
     assigned = p.locked_mentor.copy()
     q_of = np.zeros(n, np.int64)
-    held: list[list[tuple[int, int]]] = [[] for _ in range(p.nm)]
+    held: list[list[tuple[int, int, int]]] = [[] for _ in range(p.nm)]  # (wish, q, -mentee) min-heaps
     room = p.residual.tolist()
     free = deque(np.flatnonzero(assigned < 0).tolist())
     extended = [False] * n
@@ -74,7 +83,7 @@ def solve_stable(problem: Problem, settings: Settings | None = None) -> MatchRes
                 lst = lists[i]
                 if ptr[i] >= len(lst):
                     break
-                j, q = lst[ptr[i]]
+                j, q, wish = lst[ptr[i]]
             else:
                 pos = bounds[i] + ptr[i]
                 if pos >= bounds[i + 1]:
@@ -83,13 +92,13 @@ def solve_stable(problem: Problem, settings: Settings | None = None) -> MatchRes
                         lists[i] = _full_list(p, i)
                         continue
                     break
-                j, q = em[pos], eq[pos]
+                j, q, wish = em[pos], eq[pos], ew[pos]
             ptr[i] += 1
             h = held[j]
             if len(h) < room[j]:
-                heapq.heappush(h, (q, -i))
-            elif h and (q, -i) > h[0]:
-                _wq, wneg = heapq.heapreplace(h, (q, -i))
+                heapq.heappush(h, (wish, q, -i))
+            elif h and (wish, q, -i) > h[0]:
+                _ww, _wq, wneg = heapq.heapreplace(h, (wish, q, -i))
                 assigned[-wneg] = -1
                 free.append(-wneg)
             else:
@@ -120,12 +129,17 @@ def blocking_pairs(problem: Problem, result: MatchResult) -> list[tuple[PersonId
         q_cur[lo + r] = q[r, assigned[lo + r]]
     held = np.zeros(nm, np.int64)
     np.add.at(held, assigned[movable], 1)
+    mov = np.flatnonzero(movable)
+    w_cur = np.zeros(n, np.int64)
+    w_cur[mov] = _wish_q(p, mov, assigned[mov])
+    # each mentor's least wanted current mentee, by the mentor's key (wish, q, -mentee)
+    ww = np.full(nm, np.iinfo(np.int64).max)
     wq = np.full(nm, np.inf)
     wi = np.full(nm, -1, np.int64)
-    for i in np.flatnonzero(movable).tolist():
+    for i in mov.tolist():
         j = assigned[i]
-        if (q_cur[i], -i) < (wq[j], -wi[j]):
-            wq[j], wi[j] = q_cur[i], i
+        if (w_cur[i], q_cur[i], -i) < (ww[j], wq[j], -wi[j]):
+            ww[j], wq[j], wi[j] = w_cur[i], q_cur[i], i
     has_room = held < p.residual
     out = []
     cols = np.arange(nm)
@@ -135,6 +149,8 @@ def blocking_pairs(problem: Problem, result: MatchResult) -> list[tuple[PersonId
         q[:, p.residual <= 0] = -np.inf
         rank = p.choice_rank[lo:hi].toarray().astype(np.int64)
         rank[rank == 0] = _NO_RANK
+        rr, cc = np.divmod(np.arange((hi - lo) * nm), nm)
+        wish = _wish_q(p, rr + lo, cc).reshape(hi - lo, nm)
         for r in range(hi - lo):
             i = lo + r
             if p.locked_mentor[i] >= 0:
@@ -153,6 +169,8 @@ def blocking_pairs(problem: Problem, result: MatchResult) -> list[tuple[PersonId
             if not ok.any():
                 continue
             js = np.flatnonzero(ok)
-            takes = has_room[js] | (qr[js] > wq[js]) | ((qr[js] == wq[js]) & (i < wi[js]))
+            wr = wish[r, js]
+            takes = has_room[js] | (wr > ww[js]) | (
+                (wr == ww[js]) & ((qr[js] > wq[js]) | ((qr[js] == wq[js]) & (i < wi[js]))))
             out.extend((p.mentors[j].id, p.mentees[i].id) for j in js[takes].tolist())
     return sorted(out, key=lambda t: (t[1], t[0]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
@@ -16,16 +17,41 @@ SCALE = 1000
 
 
 class ProblemError(ValueError):
-    """The input cannot be solved as given (duplicate ids, a lock breaking a hard rule...)."""
+    """The input cannot be solved as given (duplicate ids, a lock breaking a hard rule, a weight
+    that is not a number...). `field` names the setting at fault when there is one, so a form can
+    show the message beside it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _finite(value: Any, name: str, *, low: float | None = None, high: float | None = None,
+            strict_low: bool = False) -> float:
+    """value as a float, or ProblemError naming `name` (NaN, infinities and text are refused)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ProblemError(f"{name} must be a number, not {value!r}", name) from None
+    if not math.isfinite(v):
+        raise ProblemError(f"{name} must be a finite number, not {value!r}", name)
+    if low is not None and (v <= low if strict_low else v < low):
+        raise ProblemError(f"{name} must be {'more than' if strict_low else 'at least'} {low:g}, not {v:g}", name)
+    if high is not None and v > high:
+        raise ProblemError(f"{name} must be at most {high:g}, not {v:g}", name)
+    return v
 
 
 @dataclass(frozen=True)
 class Goal:
-    """One IDP goal: reach `target` (1-4) in `skill`; priority 1 = high .. 3 = low."""
+    """One IDP goal: from `current` (0 = none yet .. 3) to `target` (1-4) in `skill`;
+    priority 1 = high .. 3 = low. A mentor helps with the part of the gap above `current` they
+    can teach; a goal already reached (current >= target) asks nothing of a mentor."""
 
     skill: Hashable
     target: int
     priority: int = 2
+    current: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,9 @@ class Mentor:
     id: PersonId
     skills: Mapping[Hashable, tuple[int, bool]] = field(default_factory=dict)  # skill -> (level 1-4, will_teach)
     capacity: int = 1
+    # The mentor's own wishes: skills they most want to teach, mentee departments they would like.
+    prefers_teaching: frozenset[Hashable] = frozenset()
+    prefers_departments: frozenset[Hashable] = frozenset()
     department: Hashable | None = None
     location: Hashable | None = None
     timezone: str | float | None = None
@@ -98,34 +127,97 @@ class _DictMixin:
 
 @dataclass(frozen=True)
 class Weights(_DictMixin):
-    """Points of each score component; a coordinator may edit them per cycle."""
+    """Points of each score component; a coordinator may edit them per cycle.
 
-    skill: float = 10.0  # per goal, mentor at/above target, priority-1 goal
-    priority: tuple[float, float, float] = (1.0, 0.6, 0.3)  # multiplier for priority 1, 2, 3
-    cross_department: float = 3.0
-    knowledge_transfer: float = 6.0  # x rarity (1/holders) per goal skill, retirement-eligible mentors
-    location: float = 2.0
-    timezone: float = 2.0  # full points at the same offset, 0 at tz_window_hours apart
-    format: float = 2.0  # they share a meeting format (in_person only counts in one location)
+    The scale (docs/matching.md, "The score"): skill decides. A mentor who closes part of any
+    goal's gap earns `skill * skill_base` points; closing the mentee's whole plan (every goal's
+    gap, weighted by priority) earns `skill`. Context (department, location, time zone, format,
+    the mentor's department wish) adds at most `context_span()` points, and Settings refuses
+    weights where that reaches the base: context only orders mentors of equal skill fit, or
+    close to it; it never lifts a mentor who teaches none of the goals over one who covers one.
+    """
+
+    skill: float = 10.0  # a mentor who closes the whole plan (priority-weighted mean of goal gaps)
+    skill_base: float = 0.5  # share of `skill` earned by closing any part of any goal
+    priority: tuple[float, float, float] = (1.0, 0.6, 0.3)  # weight of a priority 1, 2, 3 goal in the mean
+    knowledge_transfer: float = 3.0  # x rarity (1/holders) of covered goal skills, retirement-eligible mentors
+    mentor_skill: float = 1.0  # the mentor most wants to teach the covered goals' skills
+    cross_department: float = 1.0  # different departments; negative: a penalty (same department preferred)
+    location: float = 0.75
+    timezone: float = 0.75  # full points at the same offset, 0 at tz_window_hours apart
+    format: float = 0.5  # they share a meeting format (in_person only counts in one location)
+    mentor_department: float = 0.5  # the mentee is in a department the mentor asked for
     choice: tuple[float, ...] = (30.0, 20.0, 12.0)  # 1st, 2nd, 3rd choice; later ranks get the last
+
+    CONTEXT = ("cross_department", "location", "timezone", "format", "mentor_department")
+
+    def __post_init__(self) -> None:
+        _finite(self.skill, "skill", low=0, strict_low=True)
+        _finite(self.skill_base, "skill_base", low=0, high=1, strict_low=True)
+        for name in ("knowledge_transfer", "mentor_skill", "location", "timezone", "format", "mentor_department"):
+            _finite(getattr(self, name), name, low=0)
+        _finite(self.cross_department, "cross_department")  # a bonus or a penalty
+        if len(self.priority) < 1:
+            raise ProblemError("priority needs a weight for each goal priority", "priority")
+        for v in self.priority:
+            _finite(v, "priority", low=0, strict_low=True)
+        for v in self.choice:
+            _finite(v, "choice", low=0)
+
+    def base_points(self) -> float:
+        """What any mentor earns for closing part of one goal: the floor context must stay under."""
+        return self.skill * self.skill_base
+
+    def context_span(self) -> float:
+        """Most points context can move a pair's score, up or down (a penalty counts by its size)."""
+        return float(sum(abs(getattr(self, name)) for name in self.CONTEXT))
+
+    def max_points(self) -> float:
+        """An upper bound on any pair's score."""
+        ctx = sum(max(getattr(self, name), 0.0) for name in self.CONTEXT)
+        return self.skill + self.knowledge_transfer + self.mentor_skill + ctx + max(self.choice, default=0.0)
 
 
 @dataclass(frozen=True)
 class Settings(_DictMixin):
     weights: Weights = field(default_factory=Weights)
-    min_score: float = 0.0  # pairs scoring below are not allowed (locks excepted)
+    # Pairs need some skill fit (the mentor closes part of a goal) and a score of at least
+    # min_score; locks excepted. match_everyone drops both and puts the number matched first.
+    min_score: float = 0.0
+    match_everyone: bool = False
     unmatched_penalty: float = 0.0  # points lost per unmatched mentee; large => max cardinality
     allow_repeat_pairs: bool = False  # may prior_pairs be proposed again?
     mentor_grade_at_or_above: bool = False  # the cycle's grade rule (programs.rules.grade_below)
     k: int = 50  # candidate mentors kept per mentee (plus choices and locks)
-    tz_window_hours: float = 8.0
+    tz_window_hours: float = 8.0  # time-zone points fall to 0 at this distance (around the date line)
     tz_reference: datetime = datetime(2025, 1, 15, 12, 0)  # UTC instant to resolve IANA offsets
 
     def __post_init__(self) -> None:
-        if self.k < 1:
-            raise ProblemError("k must be at least 1")
-        if self.unmatched_penalty < 0:
-            raise ProblemError("unmatched_penalty must be >= 0")
+        if not isinstance(self.weights, Weights):
+            raise ProblemError("weights must be a Weights", "weights")
+        if isinstance(self.k, bool) or not isinstance(self.k, int) or self.k < 1:
+            raise ProblemError(f"k (candidate mentors per mentee) must be a whole number of at least 1, not {self.k!r}",
+                               "k")
+        _finite(self.min_score, "min_score")
+        _finite(self.unmatched_penalty, "unmatched_penalty", low=0)
+        # 12 h is the farthest two zones can be apart once the date line wraps; beyond 24 makes no sense.
+        _finite(self.tz_window_hours, "tz_window_hours", low=0, high=24, strict_low=True)
+        w = self.weights
+        if w.context_span() >= w.base_points():
+            raise ProblemError(
+                f"context points add up to {w.context_span():g} (different departments, location, time zone, "
+                f"format, mentor's department wish), but a mentor who covers part of one goal earns "
+                f"{w.base_points():g} skill points ({w.skill:g} x {w.skill_base:g}): keep context below that "
+                "so that skill decides. Lower the context points or raise the skill points."
+            )
+
+    @property
+    def effective_min_score(self) -> float:
+        return -math.inf if self.match_everyone else self.min_score
+
+    @property
+    def requires_skill(self) -> bool:
+        return not self.match_everyone
 
 
 # ---------------------------------------------------------------- results
@@ -137,8 +229,10 @@ class GoalFit:
     target: int
     priority: int
     mentor_level: int  # level the mentor teaches (0: does not teach it)
-    points: float  # skill + knowledge-transfer points earned on this goal
+    points: float  # this goal's share of the skill, knowledge-transfer and mentor-wish points
     covered: bool  # mentor teaches it at or above the target
+    current: int = 0  # the mentee's level now
+    gap_closed: float = 0.0  # share of the gap (current -> target) the mentor can teach, 0-1
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,12 @@ from programs.selectors.access import coordinated_cycles, person_of
 COMPONENT_LABELS = {
     "skill": "Skills for the mentee's goals",
     "knowledge_transfer": "Knowledge transfer from a retirement-eligible mentor",
+    "mentor_skill": "Skills the mentor most wants to teach",
     "cross_department": "Different departments",
     "location": "Same location",
     "timezone": "Close time zones",
     "format": "A shared meeting format",
+    "mentor_department": "A department the mentor asked for",
     "choice": "The mentee's own ranking",
 }
 RULE_LABELS = {
@@ -33,7 +35,7 @@ RULE_LABELS = {
 }
 UNMATCHED_LABELS = {
     "no_allowed_mentor": "Every mentor is ruled out by a hard rule.",
-    "below_min_score": "Every allowed mentor scores below the minimum.",
+    "below_min_score": "Every allowed mentor teaches none of the goals, or scores below the minimum.",
     "capacity": "The best mentors for this mentee went to others.",
     "rejected": "You rejected this mentee's pair.",
 }

@@ -52,13 +52,16 @@ class CycleInput:
 def settings_for(cycle: Cycle, stored: MatchSettings | None = None) -> tuple[engine.Settings, str]:
     """The engine settings and mode a cycle's coordinator chose (defaults when they chose nothing).
 
-    Repeat pairs follow the cycle's own option, which the pair rules in programs also read.
+    Repeat pairs and "match everyone" follow the cycle's own options, which the pair rules in
+    programs also read. Saved settings that no longer make sense (weights saved before the score's
+    scale was fixed) raise engine.ProblemError with the reason; the settings page shows it.
     """
     if stored is None:
         stored = MatchSettings.objects.filter(cycle=cycle).first()
     data = dict(stored.data) if stored else {}
     data["allow_repeat_pairs"] = cycle.allow_repeat_pairs
     data["mentor_grade_at_or_above"] = cycle.mentor_grade_at_or_above
+    data["match_everyone"] = cycle.match_everyone
     # IANA zones become offsets at the cycle's start, so summer time is right for the cycle.
     data["tz_reference"] = datetime.combine(cycle.starts_on, time(12))  # naive UTC, as the engine wants
     settings = engine.Settings.from_dict(data)
@@ -107,10 +110,18 @@ def cycle_input(
         idp_goals[goal.person_id].append(goal)
 
     skills: dict[int, dict[int, tuple[int, bool]]] = defaultdict(dict)
-    for person_id, skill_id, level, will_teach in PersonSkill.objects.filter(
+    wants_to_teach: dict[int, set[int]] = defaultdict(set)
+    for person_id, skill_id, level, will_teach, prefers in PersonSkill.objects.filter(
         person_id__in=list(mentor_rows)
-    ).values_list("person_id", "skill_id", "level", "will_teach"):
+    ).values_list("person_id", "skill_id", "level", "will_teach", "prefers_teaching"):
         skills[person_id][skill_id] = (int(level), bool(will_teach))
+        if prefers and will_teach:
+            wants_to_teach[person_id].add(skill_id)
+    wished_departments: dict[int, set[int]] = defaultdict(set)
+    for person_id, department_id in Enrollment.preferred_departments.through.objects.filter(
+        enrollment__in=[e.pk for e in mentor_rows.values()]
+    ).values_list("enrollment__person_id", "department_id"):
+        wished_departments[person_id].add(department_id)
 
     supervisors = {pk: p.supervisor_id for pk, p in people.items() if p.supervisor_id}
     above = set(supervisors.values()) - set(supervisors)
@@ -181,7 +192,8 @@ def cycle_input(
         person = people[pk]
         chosen = [g for g in enrollment.goals.all() if g.skill_id and g.status == GoalStatus.ACTIVE]
         goals = tuple(
-            engine.Goal(g.skill_id, target=int(g.target_level or 2), priority=int(g.priority))
+            engine.Goal(g.skill_id, target=int(g.target_level or 2), priority=int(g.priority),
+                        current=int(g.current_level or 0))
             for g in (chosen or idp_goals.get(pk, []))
         )
         goal_count += len(goals)
@@ -211,6 +223,8 @@ def cycle_input(
                 timezone=person.time_zone or None,
                 formats=frozenset(person.meeting_formats) or frozenset(engine.FORMATS),
                 retirement_eligible=person.is_retirement_eligible(cycle.ends_on),
+                prefers_teaching=frozenset(wants_to_teach.get(pk, ())),
+                prefers_departments=frozenset(wished_departments.get(pk, ())),
             )
         )
     mentor_ids = {m.id for m in mentors}
@@ -260,6 +274,8 @@ def explanation_json(explanation: engine.Explanation, data: CycleInput) -> dict[
                 "target": g.target,
                 "priority": g.priority,
                 "mentor_level": g.mentor_level,
+                "current": g.current,
+                "gap_closed": round(float(g.gap_closed), 3),
                 "points": round(float(g.points), 3),
                 "covered": bool(g.covered),
             }

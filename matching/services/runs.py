@@ -30,7 +30,8 @@ logger = logging.getLogger("matching.runs")
 
 @transaction.atomic
 def match_settings_update(*, cycle: Cycle, by: Any, settings: engine.Settings, mode: str) -> MatchSettings:
-    """Save the cycle's match settings. Repeat pairs is the cycle's own option, so it is saved there."""
+    """Save the cycle's match settings. Repeat pairs and "match everyone" are the cycle's own
+    options, so they are saved there."""
     if mode not in MatchSettings.Mode.values:
         raise ValidationError({"mode": "Choose a mode."})
     data = settings.to_dict()
@@ -38,8 +39,13 @@ def match_settings_update(*, cycle: Cycle, by: Any, settings: engine.Settings, m
     stored, _ = MatchSettings.objects.update_or_create(
         cycle=cycle, defaults={"data": data, "mode": mode, "updated_by": by}
     )
-    if settings.allow_repeat_pairs != cycle.allow_repeat_pairs:
-        cycle_update(cycle=cycle, by=by, allow_repeat_pairs=settings.allow_repeat_pairs)
+    cycle_options = {
+        name: getattr(settings, name)
+        for name in ("allow_repeat_pairs", "match_everyone")
+        if getattr(settings, name) != getattr(cycle, name)
+    }
+    if cycle_options:
+        cycle_update(cycle=cycle, by=by, **cycle_options)
     audit_record(actor=by, action="matching.settings", target=cycle, summary=f"Match settings: {mode}", data=data)
     return stored
 

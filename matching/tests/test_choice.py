@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def choice_world(db):
     # Six mentors so a mentee has more than five to choose from; two places each.
-    return build_world(mentors=6, mentees=4, capacity=2, mentee_choice=True)
+    world = build_world(mentors=6, mentees=4, capacity=2, mentee_choice=True)
+    # Each mentor teaches two skills, so most have no skill fit for a mentee: a cycle that
+    # matches everyone still suggests five.
+    world.cycle.match_everyone = True
+    world.cycle.save()
+    return world
 
 
 def _choose(client, world, mentee, *mentors):
@@ -32,6 +37,13 @@ def test_mentee_sees_their_top_five_with_reasons(client, choice_world):
     client.force_login(mentee.user)
     response = client.get(reverse("matching:choice", args=[choice_world.cycle.pk]))
     assert response.status_code == 200
+    suggested = response.context["suggested"]
+    assert len(suggested) == 5
+    choice_world.cycle.match_everyone = False
+    choice_world.cycle.save()
+    # by default, only the two mentors who teach her skill: a mentor with no skill fit is no suggestion
+    default = client.get(reverse("matching:choice", args=[choice_world.cycle.pk])).context["suggested"]
+    assert [s.person for s in default] == [choice_world.mentors[1], choice_world.mentors[0]]
     suggested = response.context["suggested"]
     assert len(suggested) == 5
     assert suggested[0].person == choice_world.mentors[1]  # teaches mentee 1's skill at level 4

@@ -19,7 +19,7 @@ from matching.engine import (
     suggestions,
     why_not,
 )
-from matching.engine.scoring import prepare
+from matching.engine.scoring import pair_components, penalty_q, prepare, score_allows, skill_rarity
 from matching.engine.solve import dense_q
 
 from .test_engine_strategies import FAST, engine_settings, problems
@@ -34,10 +34,10 @@ def test_every_pair_explanation_adds_up_to_its_score(problem, settings):
     for pair in result.pairs:
         ex = pair.explanation
         assert math.isclose(sum(ex.components.values()), pair.score, abs_tol=1e-9)
-        assert set(ex.components) == {"skill", "knowledge_transfer", "cross_department", "location", "timezone",
-                                      "format", "choice"}
+        assert set(ex.components) == {"skill", "knowledge_transfer", "mentor_skill", "cross_department", "location",
+                                      "timezone", "format", "mentor_department", "choice"}
         assert math.isclose(sum(g.points for g in ex.goals), ex.components["skill"] + ex.components[
-            "knowledge_transfer"], abs_tol=1e-9)
+            "knowledge_transfer"] + ex.components["mentor_skill"], abs_tol=1e-9)
         mentee = next(e for e in problem.mentees if e.id == pair.mentee_id)
         assert [g.skill for g in ex.goals] == [g.skill for g in mentee.goals]
         for r in ex.removed:
@@ -66,7 +66,7 @@ def test_why_not_answers_are_consistent_with_the_result(problem, settings):
                     assert w.kind == "hard_rule" and w.rules == pair_rules(problem, settings, m.id, e.id)
                 elif mine and mine.locked:
                     assert w.kind == "locked_elsewhere"
-                elif round(w.score * SCALE) < round(settings.min_score * SCALE):
+                elif not score_allows(pair_components(e, m, settings, skill_rarity(problem.mentors)), settings):
                     assert w.kind == "below_min_score"
                 elif load[m.id] >= m.capacity:
                     assert w.kind == "capacity"
@@ -76,7 +76,7 @@ def test_why_not_answers_are_consistent_with_the_result(problem, settings):
                     if mine:
                         assert w.kind == "lower_score" and w.difference >= -1e-9
                     else:
-                        assert round(w.score * SCALE) + round(settings.unmatched_penalty * SCALE) <= 0
+                        assert round(w.score * SCALE) + penalty_q(settings, len(problem.mentees)) <= 0
 
 
 def _cohort():
@@ -97,7 +97,7 @@ def _cohort():
 
 def test_why_not_names_the_rule_the_taker_or_the_score_gap():
     problem = _cohort()
-    result = solve(problem, Settings(min_score=8))
+    result = solve(problem, Settings(min_score=9))
     got = {(p.mentor_id, p.mentee_id) for p in result.pairs}
     assert ("ana", "gus") in got  # gus chose ana
     assert why_not(problem, result, "eve", "eve").rules == ("self",)
@@ -106,7 +106,7 @@ def test_why_not_names_the_rule_the_taker_or_the_score_gap():
     w = why_not(problem, result, "fay", "ana")
     assert w.kind == "capacity" and w.taken_by[0][0] == "gus"
     w = why_not(problem, result, "gus", "cy")
-    assert w.kind == "below_min_score"  # 5 points of skill: under the minimum 8
+    assert w.kind == "below_min_score"  # 7.5 points of skill and 1.25 of context: under the minimum 9
     w = why_not(problem, result, "gus", "ana")
     assert w.kind == "assigned"
 
@@ -117,7 +117,7 @@ def test_lower_score_answer_says_by_how_much():
     result = solve(problem)
     w = why_not(problem, result, 3, 2)
     assert w.kind == "lower_score" and w.assigned_mentor == 1
-    assert math.isclose(w.difference, 5.0) and "5 less" in w.message
+    assert math.isclose(w.difference, 2.5) and "2.5 less" in w.message  # level 2 closes half of the gap
 
 
 def test_unmatched_mentees_get_a_reason():
@@ -152,4 +152,4 @@ def test_suggestions_skip_full_mentors_and_forbidden_ones_and_explain():
     assert [s.mentor_id for s in got] == [2, 3]
     assert all(math.isclose(s.score, s.explanation.total) for s in got)
     assert got[0].explanation.goals[0].mentor_level == 3 and not got[0].explanation.goals[0].covered
-    assert [s.mentor_id for s in suggestions(problem, 10, n=5)] == [2, 3, 5]
+    assert [s.mentor_id for s in suggestions(problem, 10, n=5)] == [2, 3]  # 5 teaches nothing she needs

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 
 from matching.engine import (
-    SCALE,
     Goal,
     Mentee,
     Mentor,
@@ -27,7 +26,7 @@ from matching.engine import (
     solve_greedy,
     solve_stable,
 )
-from matching.engine.scoring import prepare, skill_rarity, tz_hours
+from matching.engine.scoring import prepare, score_allows, skill_rarity, tz_hours
 from matching.engine.solve import dense_q
 
 from .test_engine_strategies import FAST, brute_force, engine_settings, problems, scalar_q
@@ -46,7 +45,7 @@ def check_valid(problem, settings, result):
         assert p.locked == ((p.mentor_id, p.mentee_id) in problem.locks)
         if not p.locked:
             assert pair_rules(problem, settings, p.mentor_id, p.mentee_id) == ()
-            assert round(p.score * SCALE) >= round(settings.min_score * SCALE)
+            assert score_allows(dict(p.explanation.components), settings)
     assert {u.mentee_id for u in result.unmatched} | {p.mentee_id for p in result.pairs} == {
         e.id for e in problem.mentees}
 
@@ -123,8 +122,9 @@ def test_min_score_and_penalty_trade_matching_many_against_good_pairs():
     mentors = (Mentor(id="m1", skills={"py": (4, True)}, capacity=1), Mentor(id="m2", capacity=1))
     mentees = (Mentee(id="a", goals=(Goal("py", 4, 1),)), Mentee(id="b", goals=(Goal("py", 4, 1),)))
     problem = Problem(mentees=mentees, mentors=mentors)
-    loose = solve(problem, Settings(unmatched_penalty=0))
-    assert len(loose.pairs) == 2  # m2 scores a little on context points
+    assert len(solve(problem, Settings()).pairs) == 1  # by default m2 (no skill fit) is never proposed
+    loose = solve(problem, Settings(match_everyone=True))
+    assert len(loose.pairs) == 2  # matching everyone takes m2 for its context points
     strict = solve(problem, Settings(min_score=10))
     assert [p.mentor_id for p in strict.pairs] == ["m1"]  # m2 is below the minimum for both
     (left,) = strict.unmatched

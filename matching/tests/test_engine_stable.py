@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from matching.engine import Goal, Mentee, Mentor, Problem, Settings, Weights, blocking_pairs, solve, solve_stable
+from matching.engine import (
+    SCALE,
+    Goal,
+    Mentee,
+    Mentor,
+    Problem,
+    Settings,
+    Weights,
+    blocking_pairs,
+    solve,
+    solve_stable,
+)
+from matching.engine.scoring import mentor_wish_points
 
 from .test_engine_optimal import check_valid
 from .test_engine_strategies import FAST, engine_settings, problems, scalar_q
@@ -24,8 +36,12 @@ def reference_blocking_pairs(problem: Problem, settings: Settings, result) -> li
             return (0, mentee.choices.index(m), 0)
         return (1, -q[(m, e)], m)
 
-    def mentor_key(m, e):
-        return (-q[(m, e)], e)
+    people = {x.id: x for x in problem.mentees}
+    mentors = {x.id: x for x in problem.mentors}
+
+    def mentor_key(m, e):  # the mentor's own wishes first, then the score
+        wish = round(mentor_wish_points(people[e], mentors[m], settings) * SCALE)
+        return (-wish, -q[(m, e)], e)
 
     out = []
     for e in (x.id for x in problem.mentees):
@@ -62,7 +78,7 @@ def test_optimal_can_be_unstable_and_stable_fixes_it():
     # but a prefers m1 and m1 prefers a: a blocking pair the stable mode removes.
     mentors = (
         Mentor(id="m1", skills={"py": (4, True), "ux": (4, True)}),
-        Mentor(id="m2", skills={"py": (4, True)}),
+        Mentor(id="m2", skills={"py": (4, True), "ux": (2, True)}),
     )
     mentees = (
         Mentee(id="a", goals=(Goal("py", 4, 1), Goal("ux", 4, 3))),
@@ -79,7 +95,7 @@ def test_optimal_can_be_unstable_and_stable_fixes_it():
 
 
 def test_stable_mode_puts_a_mentees_own_choices_first():
-    mentors = (Mentor(id=1, skills={"py": (4, True)}), Mentor(id=2))
+    mentors = (Mentor(id=1, skills={"py": (4, True)}), Mentor(id=2, skills={"py": (2, True)}))
     problem = Problem(mentees=(Mentee(id=3, goals=(Goal("py", 4, 1),), choices=(2,)),), mentors=mentors)
     settings = Settings(weights=Weights(choice=(1.0,)))
     assert solve(problem, settings).pairs[0].mentor_id == 1  # score order

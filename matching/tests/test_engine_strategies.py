@@ -7,9 +7,9 @@ import itertools
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from matching.engine import SCALE, Goal, Mentee, Mentor, Problem, Settings, pair_components, pair_rules
+from matching.engine import SCALE, Goal, Mentee, Mentor, Problem, Settings, Weights, pair_components, pair_rules
 from matching.engine.rules import in_chain
-from matching.engine.scoring import skill_rarity
+from matching.engine.scoring import penalty_q, score_allows, skill_rarity
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -39,13 +39,16 @@ def problems(draw, max_mentees: int = 5, max_mentors: int = 3, max_cap: int = 2,
             timezone=draw(st.sampled_from(ZONES)),
             formats=draw(FMTS),
             retirement_eligible=draw(st.booleans()),
+            prefers_teaching=draw(st.frozensets(st.sampled_from(SKILLS), max_size=2)),
+            prefers_departments=draw(st.frozensets(st.sampled_from(DEPTS[1:]), max_size=1)),
         )
         for i in mentor_ids
     )
     mentees = tuple(
         Mentee(
             id=i,
-            goals=tuple(draw(st.lists(st.builds(Goal, st.sampled_from(SKILLS), st.integers(1, 4), st.integers(1, 3)),
+            goals=tuple(draw(st.lists(st.builds(Goal, st.sampled_from(SKILLS), st.integers(1, 4), st.integers(1, 3),
+                                                          st.integers(0, 3)),
                                       max_size=3))),
             department=draw(st.sampled_from(DEPTS)),
             location=draw(st.sampled_from(LOCS)),
@@ -81,6 +84,8 @@ def engine_settings(draw, k=None):
         unmatched_penalty=draw(st.sampled_from([0.0, 3.0, 1000.0])),
         allow_repeat_pairs=draw(st.booleans()),
         k=k if k is not None else draw(st.sampled_from([1, 2, 50])),
+        match_everyone=draw(st.sampled_from([False, False, True])),
+        weights=Weights(cross_department=draw(st.sampled_from([1.0, -1.5]))),
     )
 
 
@@ -90,8 +95,9 @@ def scalar_q(problem: Problem, settings: Settings) -> dict[tuple, int | None]:
     out = {}
     for m in problem.mentors:
         for e in problem.mentees:
-            q = round(sum(pair_components(e, m, settings, rarity).values()) * SCALE)
-            ok = not pair_rules(problem, settings, m.id, e.id) and q >= round(settings.min_score * SCALE)
+            comps = pair_components(e, m, settings, rarity)
+            q = round(sum(comps.values()) * SCALE)
+            ok = not pair_rules(problem, settings, m.id, e.id) and score_allows(comps, settings)
             out[(m.id, e.id)] = q if ok else None
     return out
 
@@ -99,7 +105,7 @@ def scalar_q(problem: Problem, settings: Settings) -> dict[tuple, int | None]:
 def brute_force(problem: Problem, settings: Settings) -> tuple[int, int]:
     """(best objective, most matched mentees) by enumerating every assignment."""
     q = scalar_q(problem, settings)
-    pen = round(settings.unmatched_penalty * SCALE)
+    pen = penalty_q(settings, len(problem.mentees))
     left = {m.id: m.capacity for m in problem.mentors}
     for m, _e in problem.locks:
         left[m] -= 1

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 def _settings_post(**overrides):
     data = {
         "mode": "stable", "min_score": "4", "unmatched_penalty": "10", "k": "20", "allow_repeat_pairs": "on",
-        "skill": "12", "knowledge_transfer": "6", "cross_department": "0", "location": "2", "timezone": "2",
-        "format": "2", "choice_1": "40", "choice_2": "25", "choice_3": "10",
+        "skill": "12", "skill_base": "0.5", "knowledge_transfer": "6", "mentor_skill": "1", "cross_department": "0",
+        "location": "1", "timezone": "2", "tz_window_hours": "8", "format": "2", "mentor_department": "0.5",
+        "choice_1": "40", "choice_2": "25", "choice_3": "10",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -37,6 +38,56 @@ def test_coordinator_edits_the_cycles_match_settings(client, world, make_run):
     # The form shows what was saved.
     form = client.get(reverse("matching:settings", args=[world.cycle.pk])).context["form"]
     assert form.initial["skill"] == 12 and form.initial["mode"] == "stable"
+
+
+def test_settings_page_shows_the_scale(client, world):
+    client.force_login(world.coordinator)
+    page = client.get(reverse("matching:settings", args=[world.cycle.pk])).content.decode()
+    assert "The scale: skill decides" in page
+    assert "earns <strong>5</strong> points" in page and "at most <strong>3.5</strong> points, 35%" in page
+
+
+@pytest.mark.parametrize("overrides, field, words", [
+    ({"location": "4"}, None, "context points add up to 8.5"),
+    ({"cross_department": "-5.5"}, None, "context points add up to 11"),
+    ({"tz_window_hours": "0"}, "tz_window_hours", "more than 0"),
+    ({"skill": "nan"}, "skill", "number"),
+    ({"unmatched_penalty": "inf"}, "unmatched_penalty", "number"),
+    ({"format": "-1"}, "format", "at least 0"),
+    ({"skill_base": "1.5"}, "skill_base", "at most 1"),
+])
+def test_nonsense_settings_get_a_clear_message_never_a_500(client, world, overrides, field, words):
+    client.force_login(world.coordinator)
+    response = client.post(reverse("matching:settings", args=[world.cycle.pk]), _settings_post(**overrides))
+    assert response.status_code == 200
+    errors = response.context["form"].errors.get(field or "__all__")
+    assert errors and any(words.lower() in e.lower() for e in errors), errors
+    assert not MatchSettings.objects.exists()
+
+
+def test_a_penalty_for_crossing_departments_and_match_everyone_are_saved(client, world):
+    client.force_login(world.coordinator)
+    response = client.post(reverse("matching:settings", args=[world.cycle.pk]),
+                           _settings_post(cross_department="-0.4", match_everyone="on"))
+    assert response.status_code == 302
+    world.cycle.refresh_from_db()
+    assert world.cycle.match_everyone is True
+    assert MatchSettings.objects.get(cycle=world.cycle).data["weights"]["cross_department"] == -0.4
+    from matching.services.inputs import settings_for
+
+    settings, _mode = settings_for(world.cycle)
+    assert settings.match_everyone and settings.weights.cross_department == -0.4
+
+
+def test_settings_saved_before_the_scale_was_fixed_are_explained(client, world):
+    # old defaults: 3 + 2 + 2 + 2 context points against 10 of skill
+    MatchSettings.objects.create(cycle=world.cycle, data={"weights": {
+        "cross_department": 3, "location": 2, "timezone": 2, "format": 2}})
+    client.force_login(world.coordinator)
+    response = client.get(reverse("matching:settings", args=[world.cycle.pk]))
+    assert response.status_code == 200
+    assert "no longer fit the score" in response.content.decode()
+    assert response.context["form"].initial["location"] == 0.75
 
 
 def test_bad_settings_show_errors_and_keep_what_was_typed(client, world):

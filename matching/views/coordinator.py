@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import coordinator_required
 from matching import selectors
+from matching.engine import ProblemError
 from matching.exports import RunAuditExport
-from matching.forms import BanForm, CompareForm, MatchSettingsForm, PairPickForm, SwapForm
-from matching.models import MatchBan, MatchRun
+from matching.forms import BanForm, CompareForm, MatchSettingsForm, PairPickForm, SwapForm, score_scale
+from matching.models import MatchBan, MatchRun, MatchSettings
 from matching.selectors.audit import run_audit as audit_of
 from matching.selectors.publish import publish_problems
 from matching.services import review, runs
@@ -81,19 +82,26 @@ def _render_cycle(request: HttpRequest, cycle: Any, *, ban_form: BanForm | None 
 @coordinator_required
 def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_for_coordinator(request.user, pk)
-    current, mode = settings_for(cycle)
+    stale = None
+    try:
+        current, mode = settings_for(cycle)
+    except ProblemError as error:
+        # Saved before the score's scale was fixed: start from the defaults and say why.
+        stale = str(error)
+        current, mode = settings_for(cycle, MatchSettings(cycle=cycle))
     form = MatchSettingsForm(request.POST or None, initial=MatchSettingsForm.initial_from(current, mode))
     if request.method == "POST" and form.is_valid():
-        try:
-            runs.match_settings_update(
-                cycle=cycle, by=request.user, settings=form.to_settings(current), mode=form.cleaned_data["mode"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Match settings saved. They apply to the next run.")
-            return redirect("matching:cycle", cycle.pk)
-    return render(request, "matching/settings.html", {"cycle": cycle, "form": form})
+        chosen = form.to_settings(current)
+        if chosen is not None:
+            try:
+                runs.match_settings_update(cycle=cycle, by=request.user, settings=chosen, mode=form.cleaned_data["mode"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Match settings saved. They apply to the next run.")
+                return redirect("matching:cycle", cycle.pk)
+    return render(request, "matching/settings.html",
+                  {"cycle": cycle, "form": form, "scale": score_scale(current), "stale": stale})
 
 
 @coordinator_required

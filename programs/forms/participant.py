@@ -9,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
-from profiles.models import DevelopmentGoal, GoalStatus, MeetingFormat, Person
+from profiles.models import Department, DevelopmentGoal, GoalStatus, MeetingFormat, Person
 from programs.models import Agreement, Event, HelpRequest, Meeting, Mentorship
 from programs.services.meetings import MAX_MINUTES, MIN_MINUTES
 
@@ -77,6 +77,14 @@ class MentorApplicationForm(forms.Form):
             "min_value": "Take at least 1 mentee.",
             "max_value": "You can take at most 10 mentees.",
         },
+    )
+    preferred_departments = forms.ModelMultipleChoiceField(
+        label="Mentee departments you would like (optional)",
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Matching gives mentees from these departments a few more points with you, and in stable "
+        "matching you rank them first. Mark the skills you most want to teach on your skills page.",
     )
     motivation = forms.CharField(
         label="Why you want to mentor", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.dates import when
-from profiles.models import DevelopmentGoal, GoalStatus, Person
+from profiles.models import Department, DevelopmentGoal, GoalStatus, Person
 from programs.models import Cycle, Enrollment
 from programs.selectors.participant import LIVE_STATUSES
 
@@ -39,6 +39,7 @@ def enrollment_apply(
     capacity: int | None = None,
     motivation: str = "",
     without_teachable_skills: bool = False,
+    preferred_departments: Iterable[Department] = (),
 ) -> Enrollment:
     """Apply `person` to `cycle` in `role`. Raises ValidationError with a message for the form.
 
@@ -55,7 +56,9 @@ def enrollment_apply(
         raise ValidationError("Only current employees can apply.")
 
     goal_list: list[DevelopmentGoal] = []
+    wished = list(preferred_departments)
     if role == Enrollment.Role.MENTEE:
+        wished = []  # a mentor's wish; mentees say what they want through their goals
         goal_list = list(goals)
         if not goal_list:
             raise ValidationError("Choose at least one goal from your development plan.")
@@ -104,6 +107,7 @@ def enrollment_apply(
         except IntegrityError:
             raise ValidationError(f"You have already applied to this cycle as a {role_label}.") from None
     enrollment.goals.set(goal_list)
+    enrollment.preferred_departments.set(wished)
     return enrollment
 
 

@@ -181,6 +181,7 @@ CYCLE_EDITABLE_FIELDS = (
     "choice_deadline",
     "allow_repeat_pairs",
     "mentor_grade_at_or_above",
+    "match_everyone",
 )
 
 

@@ -155,6 +155,7 @@ def apply(request: HttpRequest, cycle_pk: int, role: str) -> HttpResponse:
                 capacity=data.get("capacity"),
                 motivation=data.get("motivation", ""),
                 without_teachable_skills=data.get("without_teachable_skills", False),
+                preferred_departments=data.get("preferred_departments") or (),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
