@@ -10,7 +10,7 @@ import pytest
 
 from matching import engine
 from matching.engine.rules import grade_block_mask, rule_names
-from matching.engine.scoring import block_allowed_q, prepare
+from matching.engine.scoring import block_allowed_q, pair_allowed_q, prepare
 from programs import rules
 
 GRADES = ["GS-07", "GS-9", "GS-11", "GS-13", "GS-013", "gs 14", "SES", "Band 3", "Band 5", "", "Senior", "12", "N/A"]
@@ -58,7 +58,10 @@ def _pure(problem: engine.Problem, settings: engine.Settings, mentor: int, mente
 def test_vectorised_and_pure_rules_agree_on_every_pair_of_random_data(seed):
     rng = random.Random(seed)
     problem = _random_problem(rng, rng.randint(2, 30))
-    settings = engine.Settings(allow_repeat_pairs=rng.random() < 0.5, mentor_grade_at_or_above=rng.random() < 0.7)
+    # match_everyone: no minimum score or skill fit, so only the hard rules forbid a cell.
+    settings = engine.Settings(
+        allow_repeat_pairs=rng.random() < 0.5, mentor_grade_at_or_above=rng.random() < 0.7, match_everyone=True
+    )
     p = prepare(problem, settings)
     q, rule_ok = block_allowed_q(p, slice(0, p.n))
     dense_bits = p.forbidden.toarray()
@@ -71,22 +74,25 @@ def test_vectorised_and_pure_rules_agree_on_every_pair_of_random_data(seed):
             if grade is not None and grade[i, j]:
                 vector.add(rules.GRADE)
             assert set(pure) == vector, (seed, mentor.id, mentee.id)
-            # The engine forbids the cell exactly when some rule does (min_score is 0, scores >= 0).
+            # The engine forbids the cell exactly when some rule does (no minimum: match_everyone).
             assert np.isfinite(q[i, j]) == (not pure), (seed, mentor.id, mentee.id)
             # And the engine's scalar twin says the same.
             assert engine.pair_rules(problem, settings, mentor.id, mentee.id) == pure
             allowed_here += not pure
         assert rule_ok[i] == allowed_here
+    # The pair-by-pair twin the certificate prices pruned pairs with agrees cell for cell.
+    ii, jj = np.meshgrid(np.arange(p.n), np.arange(p.nm), indexing="ij")
+    assert np.array_equal(pair_allowed_q(p, ii.ravel(), jj.ravel()), q.ravel())
 
 
 def test_grade_rule_off_costs_nothing_and_forbids_nothing():
     problem = engine.Problem(
         mentees=(engine.Mentee(id=1),), mentors=(engine.Mentor(id=2),), grades={1: "GS-15", 2: "GS-5"}
     )
-    p = prepare(problem, engine.Settings())
+    p = prepare(problem, engine.Settings(match_everyone=True))
     assert p.grades is None
     assert np.isfinite(block_allowed_q(p, slice(0, 1))[0]).all()
-    p = prepare(problem, engine.Settings(mentor_grade_at_or_above=True))
+    p = prepare(problem, engine.Settings(mentor_grade_at_or_above=True, match_everyone=True))
     assert not np.isfinite(block_allowed_q(p, slice(0, 1))[0]).any()
 
 

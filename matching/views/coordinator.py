@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import coordinator_required
+from audit.services import audit_record
 from matching import selectors
 from matching.engine import ProblemError
 from matching.exports import RunAuditExport
@@ -260,7 +261,12 @@ def run_audit_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("The audit exports as .csv or .xlsx.")
     run = _finished_run(request, pk)
     export = RunAuditExport(audit_of(run))
-    return export.csv_response() if fmt == "csv" else export.xlsx_response()
+
+    def audit() -> None:
+        audit_record(actor=request.user, action="matching.audit_export", target=run.cycle,
+                     summary=f"Exported the audit of matching run {run.pk} as {fmt.upper()}.", data={"run": run.pk})
+
+    return export.response(fmt, audit=audit)
 
 
 def _back(run: MatchRun, request: HttpRequest) -> HttpResponse:
