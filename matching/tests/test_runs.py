@@ -48,7 +48,7 @@ def test_a_run_stores_its_settings_pairs_score_and_coverage(world, make_run):
         assert sum(p.explanation["components"].values()) == pytest.approx(p.score, abs=0.01)
         assert p.explanation["goals"][0]["covered"] is True
         assert p.mentor_id == world.mentors[world.mentees.index(p.mentee) % 3].pk
-    assert [u["reason"] for u in run.unmatched] == ["capacity"]
+    assert [u["reason"] for u in run.unmatched] == ["full"]
 
 
 def test_later_settings_changes_do_not_change_a_finished_runs_snapshot(world, make_run):
