@@ -33,7 +33,10 @@ RULE_LABELS = {
 UNMATCHED_LABELS = {
     "no_allowed_mentor": "Every mentor is ruled out by a hard rule.",
     "below_min_score": "Every allowed mentor scores below the minimum.",
-    "capacity": "The best mentors for this mentee went to others.",
+    "full": "Every allowed mentor is full with a pair that scores higher overall.",
+    "no_gain": "An allowed mentor has a free place, but the pair scores nothing: it would not raise the total.",
+    "free_place": "An allowed mentor has a free place that this mode did not use.",
+    "capacity": "The best mentors for this mentee went to others.",  # runs made before the certificate
     "rejected": "You rejected this mentee's pair.",
 }
 SORTS = {
