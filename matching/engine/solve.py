@@ -275,7 +275,8 @@ def solve(problem: Problem, settings: Settings | None = None) -> MatchResult:
         proven=proven, rounds=rounds, pairs_added=added, tie_seed=settings.tie_seed, spread=bool(sc.spread),
         penalty=sc.pen / SCALE,
         mentee_price={p.mentees[i].id: float(pot.u[i]) / den for i in range(p.n)},
-        mentor_price={p.mentors[j].id: float(pot.v[j]) / den for j in range(p.nm)},
+        # mentors without a place left after locks are outside the network: they have no price
+        mentor_price={p.mentors[j].id: float(pot.v[j]) / den for j in np.flatnonzero(p.residual > 0).tolist()},
     )
     graph = (e, m, q, c.bound)
     res = build_result(p, flow.assigned, "optimal", {}, c.rule_ok, c.ok, flow.q_of, graph=graph, certificate=cert)
