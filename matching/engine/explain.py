@@ -166,7 +166,7 @@ def unmatched_reasons(p: Prepared, assigned: np.ndarray, rule_ok: np.ndarray, ok
                 text = f"{m.id!r} full with " + ", ".join(repr(x) for x in who)
             else:
                 text = f"{m.id!r} has no places" if p.capacity[j] == 0 else f"{m.id!r} full with locked pairs"
-            if mp is not None:
+            if mp is not None and m.id in mp:  # mentors full with locks have no price
                 q = _q_of_pair(p, i, j)
                 rg = (q / SCALE + pen) - mp[m.id] - certificate.mentee_price[eid]
                 text += f" (reduced gain {rg:+.3f} pts)"
