@@ -54,6 +54,7 @@ class Candidates:
 _NEG = -1e9  # below any real scaled score (scores stay within +-1e6 points)
 _COST_LIMIT = 2**62  # OR-Tools multiplies costs by about the node count: keep |cost| * nodes below
 MAX_ROUNDS = 200  # certification rounds before giving up the proof (never reached in tests/bench)
+ADD_PER_MENTEE = 30  # pairs with the best reduced gains added per priced mentee and round
 
 
 def _workers() -> int:
@@ -252,7 +253,7 @@ def solve(problem: Problem, settings: Settings | None = None) -> MatchResult:
     e, m, q = c.e, c.m, c.q
     rounds = added = scored = 0
     flow_s = price_s = 0.0
-    add_k = max(5, p.settings.k // 5)
+    add_k = ADD_PER_MENTEE
     proven = False
     pot = None
     while rounds < MAX_ROUNDS:
