@@ -256,20 +256,32 @@ def solve(problem: Problem, settings: Settings | None = None) -> MatchResult:
     add_k = ADD_PER_MENTEE
     proven = False
     pot = None
+    z = np.zeros(0, np.int64)
+    re_, rm_, rq_ = z, z, z  # reserve: pairs taken out of the flow's graph, still checked each round
     while rounds < MAX_ROUNDS:
         ta = time.perf_counter()
         flow = flow_assign(p, e, m, q, sc)
         pot = certify.potentials(p.n, p.nm, np.flatnonzero(p.locked_mentor < 0), flow.ce, flow.cm, flow.gain,
                                  flow.matched, flow.load, np.maximum(p.residual, 0), sc.spread, pot)
         tb = time.perf_counter()
-        ne, nmn, nq, rows = price(p, c, sc, pot, e, m, add_k)
+        back = ((rq_ + sc.pen) * sc.B - pot.u[re_] - pot.v[rm_] > 0) & (rq_ + sc.pen >= 0)
+        ne, nmn, nq, rows = price(p, c, sc, pot, np.concatenate([e, re_]), np.concatenate([m, rm_]), add_k)
         tc = time.perf_counter()
         flow_s, price_s, rounds, scored = flow_s + tb - ta, price_s + tc - tb, rounds + 1, scored + rows
-        if ne.size == 0:
+        if ne.size == 0 and not back.any():
             proven = True
             break
         added += int(ne.size)
-        e, m, q = np.concatenate([e, ne]), np.concatenate([m, nmn]), np.concatenate([q, nq])
+        e, m, q = (np.concatenate([a, ra[back], na]) for a, ra, na in ((e, re_, ne), (m, rm_, nmn), (q, rq_, nq)))
+        re_, rm_, rq_ = re_[~back], rm_[~back], rq_[~back]
+        if rounds == 1:
+            # After the first round, pairs whose reduced gain is below -1 point leave the flow's
+            # graph (a smaller flow each round) but stay in the reserve, checked exactly every
+            # round; once only, so the graph only grows afterwards and the loop ends.
+            rg = (q + sc.pen) * sc.B - pot.u[e] - pot.v[m]
+            out = (rg < -SCALE * sc.B) & (flow.assigned[e] != m)
+            re_, rm_, rq_ = e[out], m[out], q[out]
+            e, m, q = e[~out], m[~out], q[~out]
     t2 = time.perf_counter()
     den = float(sc.B * SCALE)
     cert = Certificate(
@@ -279,7 +291,7 @@ def solve(problem: Problem, settings: Settings | None = None) -> MatchResult:
         # mentors without a place left after locks are outside the network: they have no price
         mentor_price={p.mentors[j].id: float(pot.v[j]) / den for j in np.flatnonzero(p.residual > 0).tolist()},
     )
-    graph = (e, m, q, c.bound)
+    graph = (np.concatenate([e, re_]), np.concatenate([m, rm_]), np.concatenate([q, rq_]), c.bound)
     res = build_result(p, flow.assigned, "optimal", {}, c.rule_ok, c.ok, flow.q_of, graph=graph, certificate=cert)
     t3 = time.perf_counter()
     stats = {"build_s": t1 - t0, "solve_s": flow_s, "certify_s": price_s, "explain_s": t3 - t2,
