@@ -92,6 +92,14 @@ class MatchRun(models.Model):
     timings = models.JSONField(default=dict, blank=True)
     # Mentees left out by the engine: [{"mentee_id", "reason", "detail"}].
     unmatched = models.JSONField(default=list, blank=True)
+    # The engine's proof of optimality (best-total mode): no allowed pair outside its candidate
+    # lists could raise the total (matching/engine/certify.py).
+    certificate_proven = models.BooleanField(default=False)
+    certificate_rounds = models.PositiveIntegerField(default=0, help_text="Pricing rounds over the pruned pairs.")
+    certificate_pairs_added = models.PositiveIntegerField(
+        default=0, help_text="Pairs outside the first candidate lists that the certificate added."
+    )
+    tie_seed = models.BigIntegerField(default=0, help_text="Seed of the order that broke exact ties.")
     class Publishing(models.TextChoices):
         NONE = "", "Not requested"
         QUEUED = "queued", "Waiting to publish"

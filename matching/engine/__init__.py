@@ -23,9 +23,10 @@ Then:
 
 * ``solve(problem, settings) -> MatchResult`` -- the optimal pairs for the whole cohort
   (max total score, minus ``unmatched_penalty`` per unmatched mentee, pairs below
-  ``min_score`` not allowed); each ``Pair`` has ``score`` and an ``Explanation`` (components
-  summing to the score, goals covered, rules that removed other mentors); ``unmatched`` lists the
-  mentees left out, with a reason.
+  ``min_score`` not allowed), proven optimal over every allowed pair: ``result.certificate``
+  holds the proof (rounds, pairs added, dual prices); each ``Pair`` has ``score`` and an
+  ``Explanation`` (components summing to the score, goals covered, rules that removed other
+  mentors); ``unmatched`` lists the mentees left out, with a reason.
 * ``solve_stable(problem, settings) -> MatchResult`` -- mentee-proposing deferred acceptance.
 * ``blocking_pairs(problem, result) -> list[(mentor_id, mentee_id)]`` -- for any result.
 * ``why_not(problem, result, mentee_id, mentor_id) -> WhyNot``.
@@ -40,7 +41,8 @@ Hard rules are never broken: mentor capacity; nobody mentors themself; no pair w
 reporting chain (supervisor or supervisor's supervisor, either way); coordinator bans; prior
 pairs unless ``settings.allow_repeat_pairs``; locks are kept and use capacity (a lock may not
 break the first three rules: ``ProblemError``). Ids must be hashable and mutually comparable:
-people are sorted by id, which makes results deterministic and breaks ties by id.
+people are sorted by id, which makes results deterministic; exact ties are broken by spreading
+mentees across mentors, then by ``settings.tie_seed``, never by id.
 See docs/matching.md for the model.
 """
 
@@ -52,6 +54,7 @@ from .stable import blocking_pairs, solve_stable
 from .types import (
     FORMATS,
     SCALE,
+    Certificate,
     Explanation,
     Goal,
     GoalFit,
@@ -70,7 +73,7 @@ from .types import (
 )
 
 __all__ = [
-    "FORMATS", "RULE_TEXT", "SCALE", "Explanation", "Goal", "GoalFit", "MatchResult", "Mentee", "Mentor",
+    "FORMATS", "RULE_TEXT", "SCALE", "Certificate", "Explanation", "Goal", "GoalFit", "MatchResult", "Mentee", "Mentor",
     "Pair", "Problem", "ProblemError", "Removal", "Settings", "Suggestion", "Unmatched", "Weights", "WhyNot",
     "blocking_pairs", "pair_components", "pair_rules", "solve", "solve_dense", "solve_greedy", "solve_stable",
     "suggestions", "tz_hours", "why_not",

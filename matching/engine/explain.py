@@ -21,6 +21,7 @@ from .scoring import (
 )
 from .types import (
     SCALE,
+    Certificate,
     Explanation,
     GoalFit,
     MatchResult,
@@ -55,9 +56,11 @@ def removals(p: Prepared, i: int) -> tuple[Removal, ...]:
 
 
 def build_result(p: Prepared, assigned: np.ndarray, mode: str, stats: Mapping[str, float],
-                 rule_ok: np.ndarray, ok: np.ndarray, q_of: np.ndarray) -> MatchResult:
+                 rule_ok: np.ndarray, ok: np.ndarray, q_of: np.ndarray, graph: tuple | None = None,
+                 certificate: Certificate | None = None) -> MatchResult:
     """Turn mentor-index-per-mentee into a MatchResult with explanations and unmatched reasons.
-    q_of holds, per mentee, the scaled score of its (non-locked) pair as the solver saw it."""
+    q_of holds, per mentee, the scaled score of its (non-locked) pair as the solver saw it;
+    graph = (mentee, mentor, q, bound) of the certified solve's final pair graph, if any."""
     pairs = []
     objective = 0
     for i in np.flatnonzero(assigned >= 0).tolist():
@@ -68,19 +71,64 @@ def build_result(p: Prepared, assigned: np.ndarray, mode: str, stats: Mapping[st
             objective += int(q_of[i]) + p.pen_q
         ex = explain_pair(e, m, p.settings, p.rarity, removals(p, i), int(rule_ok[i] - ok[i]))
         pairs.append(Pair(mentor_id=m.id, mentee_id=e.id, score=ex.total, locked=locked, explanation=ex))
-    unmatched = unmatched_reasons(p, assigned, rule_ok, ok)
+    unmatched = unmatched_reasons(p, assigned, rule_ok, ok, q_of, graph, certificate)
     return MatchResult(pairs=tuple(pairs), unmatched=unmatched, total_score=float(sum(x.score for x in pairs)),
-                       objective=objective, settings=p.settings, mode=mode, stats=dict(stats))
+                       objective=objective, settings=p.settings, mode=mode, stats=dict(stats),
+                       certificate=certificate)
 
 
-def unmatched_reasons(p: Prepared, assigned: np.ndarray, rule_ok: np.ndarray,
-                      ok: np.ndarray) -> tuple[Unmatched, ...]:
+_TOP = 3  # best allowed mentors named for an unmatched mentee
+
+
+def _best_from_graph(p: Prepared, rows: np.ndarray, graph: tuple, room: np.ndarray):
+    """From the pair graph: per row, its best _TOP mentors (-1 padded) and best q with a free mentor."""
+    ge, gm, gq, _bound = graph
+    pos = np.full(p.n, -1)
+    pos[rows] = np.arange(rows.size)
+    sel = pos[ge] >= 0
+    r, c, q = pos[ge[sel]], gm[sel], gq[sel].astype(np.float64)
+    top = np.full((rows.size, _TOP), -1, np.int64)
+    free_q = np.full(rows.size, -np.inf)
+    if r.size:
+        order = np.lexsort((c, -q, r))
+        r, c, q = r[order], c[order], q[order]
+        first = np.searchsorted(r, np.arange(rows.size))
+        rank = np.arange(r.size) - first[r]
+        keep = rank < _TOP
+        top[r[keep], rank[keep]] = c[keep]
+        fr = room[c] > 0
+        np.maximum.at(free_q, r[fr], q[fr])
+    return top, free_q
+
+
+def _best_from_scan(p: Prepared, rows: np.ndarray, room: np.ndarray):
+    """Same as _best_from_graph, by scoring the rows against every mentor (blocks of rows)."""
+    top = np.full((rows.size, _TOP), -1, np.int64)
+    free_q = np.full(rows.size, -np.inf)
+    has_room = room > 0
+    step = block_rows(p.nm)
+    kk = min(_TOP, p.nm)
+    for lo in range(0, rows.size, step):
+        q, _ = block_allowed_q(p, rows[lo:lo + step])
+        if has_room.any():
+            free_q[lo:lo + q.shape[0]] = q[:, has_room].max(axis=1)
+        best = np.argsort(-np.where(np.isfinite(q), q, -1e18), axis=1, kind="stable")[:, :kk]
+        fin = np.isfinite(np.take_along_axis(q, best, axis=1))
+        top[lo:lo + q.shape[0], :kk] = np.where(fin, best, -1)
+    return top, free_q
+
+
+def unmatched_reasons(p: Prepared, assigned: np.ndarray, rule_ok: np.ndarray, ok: np.ndarray,
+                      q_of: np.ndarray, graph: tuple | None = None,
+                      certificate: Certificate | None = None) -> tuple[Unmatched, ...]:
+    """Why each unmatched mentee has no mentor, checked against the result (never "full" while an
+    allowed mentor has a free place). With a certified graph, mentees whose every allowed mentor
+    is in the graph are answered from it; only the others are scored, in vectorised blocks."""
     idx = np.flatnonzero(assigned < 0)
-    takers: dict[int, list[int]] = {}
-    for i in np.flatnonzero(assigned >= 0).tolist():
-        takers.setdefault(int(assigned[i]), []).append(i)
+    load = np.bincount(assigned[assigned >= 0], minlength=p.nm)
+    room = p.capacity - load
     out: dict[int, Unmatched] = {}
-    need = []
+    rest = []
     for i in idx.tolist():
         eid = p.mentees[i].id
         if rule_ok[i] == 0:
@@ -90,26 +138,60 @@ def unmatched_reasons(p: Prepared, assigned: np.ndarray, rule_ok: np.ndarray,
                                f"all {int(rule_ok[i])} allowed mentors are below the minimum: they teach none of "
                                f"the goals' gaps, or score under {p.settings.min_score:g}")
         else:
-            need.append(i)
-    step = block_rows(p.nm)
-    for lo in range(0, len(need), step):
-        rows = np.asarray(need[lo:lo + step])
-        q, _ = block_allowed_q(p, rows)
-        for r, i in enumerate(rows.tolist()):
-            fin = np.flatnonzero(np.isfinite(q[r]))
-            best = fin[np.lexsort((fin, -q[r, fin]))][:3]
-            taken = []
-            parts = []
-            for j in best.tolist():
-                who = tuple(p.mentees[t].id for t in takers.get(j, []))
-                taken.append((p.mentors[j].id, who))
-                room = p.capacity[j] - len(who)
-                parts.append(f"{p.mentors[j].id!r} ({q[r, j] / SCALE:g} pts): "
-                             + (f"has {room} free place(s), but matching here did not raise the total"
-                                if room > 0 else "full with " + ", ".join(repr(x) for x in who)))
-            out[i] = Unmatched(p.mentees[i].id, "capacity",
-                               "the best allowed mentors went to others: " + "; ".join(parts), tuple(taken))
+            rest.append(i)
+    rows = np.asarray(rest, np.int64)
+    if rows.size == 0:
+        return tuple(out[i] for i in sorted(out))
+    if graph is not None:
+        top, free_q = _best_from_graph(p, rows, graph, room)
+        # a free mentor outside the graph matters only if the graph does not already hold one
+        scan = np.flatnonzero(np.isfinite(graph[3][rows]) & ~np.isfinite(free_q)) if (room > 0).any() else []
+        if len(scan):
+            t2, f2 = _best_from_scan(p, rows[scan], room)
+            top[scan], free_q[scan] = t2, f2
+    else:
+        top, free_q = _best_from_scan(p, rows, room)
+    takers = np.argsort(assigned, kind="stable")
+    starts = np.searchsorted(assigned[takers], np.arange(p.nm))
+    ends = np.searchsorted(assigned[takers], np.arange(p.nm), side="right")
+    pen = certificate.penalty if certificate else p.settings.unmatched_penalty
+    mp = certificate.mentor_price if certificate else None
+    for r, i in enumerate(rows.tolist()):
+        eid = p.mentees[i].id
+        if np.isfinite(free_q[r]):
+            pts = free_q[r] / SCALE
+            if free_q[r] + round(pen * SCALE) <= 0:
+                out[i] = Unmatched(eid, "no_gain",
+                                   f"an allowed mentor has a free place, but the best such pair scores {pts:g} pts "
+                                   f"and leaving the mentee unmatched costs {pen:g}: pairing would not raise the total")
+            else:
+                out[i] = Unmatched(eid, "free_place",
+                                   f"an allowed mentor with a free place scores {pts:g} pts; this mode did not use it")
+            continue
+        taken, parts = [], []
+        for j in top[r].tolist():
+            if j < 0:
+                break
+            who = tuple(p.mentees[t].id for t in takers[starts[j]:ends[j]].tolist())
+            m = p.mentors[j]
+            if who:
+                text = f"{m.id!r} full with " + ", ".join(repr(x) for x in who)
+            else:
+                text = f"{m.id!r} has no places" if p.capacity[j] == 0 else f"{m.id!r} full with locked pairs"
+            if mp is not None and m.id in mp:  # mentors full with locks have no price
+                q = _q_of_pair(p, i, j)
+                rg = (q / SCALE + pen) - mp[m.id] - certificate.mentee_price[eid]
+                text += f" (reduced gain {rg:+.3f} pts)"
+            taken.append((m.id, who))
+            parts.append(text)
+        head = ("every allowed mentor is full with a pair that scores higher overall" if certificate
+                else "every allowed mentor is full")
+        out[i] = Unmatched(eid, "full", head + ("; best: " + "; ".join(parts) if parts else ""), tuple(taken))
     return tuple(out[i] for i in sorted(out))
+
+
+def _q_of_pair(p: Prepared, i: int, j: int) -> float:
+    return float(round(sum(pair_components(p.mentees[i], p.mentors[j], p.settings, p.rarity).values()) * SCALE))
 
 
 # ------------------------------------------------------------------ why not / suggestions
@@ -149,18 +231,28 @@ def why_not(problem: Problem, result: MatchResult, mentee_id: PersonId, mentor_i
         return WhyNot("below_min_score", f"the pair scores {score:g}, below the minimum {settings.min_score:g}",
                       **base)
     holders = tuple((x.mentee_id, x.score) for x in result.pairs if x.mentor_id == mentor_id)
+    cert = result.certificate
+    rg = None
+    if cert is not None and e.id in cert.mentee_price and m.id in cert.mentor_price:
+        rg = (round(score * SCALE) / SCALE + cert.penalty) - cert.mentee_price[e.id] - cert.mentor_price[m.id]
+        base["reduced_gain"] = rg
+    proof = (f" The certificate's reduced gain for this pair is {rg:+.3f} pts (score + penalty - both prices): "
+             "it cannot raise the total." if rg is not None else "")
     if len(holders) >= m.capacity:
-        who = ", ".join(f"{t!r} ({s:g} pts)" for t, s in holders)
+        who = ", ".join(f"{t!r} ({s:g} pts)" for t, s in holders) or "nobody (no places)"
         extra = f"; {mentee_id!r} got {a_id!r} with {a_score:g} pts" if mine else "; no place was left elsewhere"
-        return WhyNot("capacity", f"{mentor_id!r} is full (capacity {m.capacity}): taken by {who}{extra}",
+        return WhyNot("capacity", f"{mentor_id!r} is full (capacity {m.capacity}): taken by {who}{extra}.{proof}",
                       taken_by=holders, **base)
     if mine is not None and diff is not None and diff >= 0:
         return WhyNot("lower_score", f"{mentor_id!r} scores {score:g}, {diff:g} less than the assigned "
-                      f"{a_id!r} ({a_score:g})", **base)
-    return WhyNot("not_candidate",
-                  f"{mentor_id!r} has room and scores {score:g}, but was outside this mentee's k best "
-                  "candidates, or (stable mode) the mentee preferred the assigned mentor, or (penalty 0) "
-                  "pairing added nothing", **base)
+                      f"{a_id!r} ({a_score:g}).{proof}", **base)
+    if cert is not None and mine is None:
+        return WhyNot("no_gain", f"{mentor_id!r} has room, but the pair scores {score:g} and leaving "
+                      f"{mentee_id!r} unmatched costs {cert.penalty:g}: pairing would not raise the total.{proof}",
+                      **base)
+    return WhyNot("not_chosen",
+                  f"{mentor_id!r} has room and scores {score:g}, but this {result.mode} result did not pair them "
+                  "(in stable mode the mentee preferred the assigned mentor, or the pair added nothing)", **base)
 
 
 def suggestions(problem: Problem, mentee_id: PersonId, n: int = 5, settings: Settings | None = None) -> list[Suggestion]:

@@ -75,3 +75,23 @@ def cohort(n_mentees: int, n_mentors: int, seed: int = 1, n_skills: int = 150, n
         used[mentor_id] = used.get(mentor_id, 0) + 1
     return Problem(mentees=tuple(mentees), mentors=tuple(mentors), supervisors=supervisors, bans=bans,
                    prior_pairs=prior, locks=frozenset((m, e) for e, m in locks.items()))
+
+
+def skewed_cohort(n_mentees: int, n_mentors: int, seed: int = 1, exponent: float = 1.1, **kw) -> Problem:
+    """cohort() with goal demand skewed like a real department: each mentee's goals are drawn
+    from the mentors' skills with Zipf weights (skill r of the catalogue wanted ~ 1 / r**exponent),
+    so a few skills are wanted by many and their teachers are scarce."""
+    from dataclasses import replace
+
+    base = cohort(n_mentees, n_mentors, seed=seed, **kw)
+    rng = np.random.default_rng(seed + 7919)
+    skills = sorted({s for m in base.mentors for s in m.skills})
+    weights = 1.0 / np.arange(1, len(skills) + 1) ** exponent
+    weights /= weights.sum()
+    order = rng.permutation(len(skills))  # which skills are hot is random, not alphabetical
+    mentees = []
+    for e in base.mentees:
+        picks = {skills[order[int(i)]] for i in rng.choice(len(skills), size=len(e.goals) or 1, p=weights)}
+        goals = tuple(Goal(s, int(rng.integers(2, 5)), int(rng.integers(1, 4))) for s in sorted(picks))
+        mentees.append(replace(e, goals=goals))
+    return replace(base, mentees=tuple(mentees))

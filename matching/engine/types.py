@@ -191,6 +191,7 @@ class Settings(_DictMixin):
     k: int = 50  # candidate mentors kept per mentee (plus choices and locks)
     tz_window_hours: float = 8.0  # time-zone points fall to 0 at this distance (around the date line)
     tz_reference: datetime = datetime(2025, 1, 15, 12, 0)  # UTC instant to resolve IANA offsets
+    tie_seed: int = 0  # orders exact ties (after spreading): the same seed gives the same pairs
 
     def __post_init__(self) -> None:
         if not isinstance(self.weights, Weights):
@@ -267,9 +268,27 @@ class Pair:
 @dataclass(frozen=True)
 class Unmatched:
     mentee_id: PersonId
-    reason: str  # "no_allowed_mentor", "below_min_score", "capacity"
+    reason: str  # "no_allowed_mentor", "below_min_score", "full", "no_gain"
     detail: str
     taken: tuple[tuple[PersonId, tuple[PersonId, ...]], ...] = ()  # (best mentor, mentees who took it)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Proof that a result is the maximum total over every allowed pair (matching/engine/certify.py).
+
+    Prices are the dual solution in points: a pair (mentor, mentee) outside the result could
+    raise the total only if score + penalty > mentee_price + mentor_price; the certificate
+    holds when no allowed pair does. Pairs a price leaves out are the "reduced gain" of why_not."""
+
+    proven: bool
+    rounds: int  # pricing passes over the pruned pairs (the last one finds none to add)
+    pairs_added: int  # pairs outside the first candidate lists that pricing added to the graph
+    tie_seed: int
+    spread: bool  # ties were broken towards spreading mentees across mentors first
+    penalty: float  # unmatched penalty as the solver used it (points; capped when huge)
+    mentee_price: Mapping[PersonId, float] = field(default_factory=dict)
+    mentor_price: Mapping[PersonId, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -281,6 +300,7 @@ class MatchResult:
     settings: Settings
     mode: str  # "optimal", "stable", "dense", "greedy"
     stats: Mapping[str, float] = field(default_factory=dict, compare=False)  # timings: not part of equality
+    certificate: Certificate | None = field(default=None, compare=False)  # solve() only
 
     def mentor_of(self, mentee_id: PersonId) -> PersonId | None:
         for p in self.pairs:
@@ -292,7 +312,7 @@ class MatchResult:
 @dataclass(frozen=True)
 class WhyNot:
     """Why mentee did not get mentor. kind: assigned | unknown | hard_rule | below_min_score |
-    locked_elsewhere | capacity | lower_score."""
+    locked_elsewhere | capacity | lower_score | no_gain (certified: room, but no gain) | not_chosen."""
 
     kind: str
     message: str
@@ -302,6 +322,7 @@ class WhyNot:
     assigned_score: float | None = None
     difference: float | None = None  # assigned_score - score
     taken_by: tuple[tuple[PersonId, float], ...] = ()  # (mentee, their score with that mentor)
+    reduced_gain: float | None = None  # certified results: score + penalty - both prices (<= 0)
 
 
 @dataclass(frozen=True)

@@ -216,7 +216,7 @@ def why_not_text(*, run: MatchRun, mentee: Person, mentor: Person) -> str:
             f"({answer.assigned_score:.1f} points)."
         )
     return (
-        f"{mentor} has room and the pair would score {score} points, but it did not raise the run's total "
-        "(the mentor was outside this mentee's best candidates, or, in stable mode, the mentee preferred "
+        f"{mentor} has room and the pair would score {score} points, but it would not raise the run's total "
+        "(a best-total run is proven optimal over every allowed pair; in stable mode, the mentee preferred "
         "the mentor they got)."
     )

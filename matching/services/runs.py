@@ -168,6 +168,11 @@ def run_execute(*, run_id: int) -> MatchRun:
             }
             for u in result.unmatched
         ]
+        cert = result.certificate  # None in stable mode: deferred acceptance has nothing to prove
+        run.certificate_proven = bool(cert and cert.proven)
+        run.certificate_rounds = cert.rounds if cert else 0
+        run.certificate_pairs_added = cert.pairs_added if cert else 0
+        run.tie_seed = data.settings.tie_seed
         run.timings = {
             "input_s": round(t1 - t0, 4),
             "engine_s": round(t2 - t1, 4),

@@ -134,7 +134,7 @@ def test_unmatched_mentees_get_a_reason():
     assert result.pairs[0].mentee_id == "top"
     assert reasons["banned"].reason == "no_allowed_mentor"
     assert reasons["weak"].reason == "below_min_score"
-    assert reasons["late"].reason == "capacity" and reasons["late"].taken == (("m", ("top",)),)
+    assert reasons["late"].reason == "full" and reasons["late"].taken == (("m", ("top",)),)
     assert "full with 'top'" in reasons["late"].detail
 
 

@@ -128,7 +128,7 @@ def test_min_score_and_penalty_trade_matching_many_against_good_pairs():
     strict = solve(problem, Settings(min_score=10))
     assert [p.mentor_id for p in strict.pairs] == ["m1"]  # m2 is below the minimum for both
     (left,) = strict.unmatched
-    assert left.reason == "capacity" and left.taken == (("m1", (strict.pairs[0].mentee_id,)),)
+    assert left.reason == "full" and left.taken == (("m1", (strict.pairs[0].mentee_id,)),)
     assert solve(problem, Settings(min_score=10)) == strict  # the tie is broken the same way every time
 
 

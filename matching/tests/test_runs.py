@@ -48,7 +48,28 @@ def test_a_run_stores_its_settings_pairs_score_and_coverage(world, make_run):
         assert sum(p.explanation["components"].values()) == pytest.approx(p.score, abs=0.01)
         assert p.explanation["goals"][0]["covered"] is True
         assert p.mentor_id == world.mentors[world.mentees.index(p.mentee) % 3].pk
-    assert [u["reason"] for u in run.unmatched] == ["capacity"]
+    assert [u["reason"] for u in run.unmatched] == ["full"]
+
+
+def test_the_run_page_shows_the_certificate_of_optimality(client, world, make_run):
+    MatchSettings.objects.create(cycle=world.cycle, data={"k": 1, "tie_seed": 7}, mode="optimal")
+    run = make_run(world)
+    # k=1 keeps one candidate per mentee; the certificate must still prove the whole optimum
+    assert run.certificate_proven and run.certificate_rounds >= 1 and run.tie_seed == 7
+    client.force_login(world.coordinator)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Proven optimal:</strong> no allowed pair outside the candidate list could raise the total" in page
+    assert f"{run.certificate_rounds} round" in page and f"{run.certificate_pairs_added} pair" in page
+    assert "seed 7" in page
+
+
+def test_a_stable_run_says_it_is_not_a_maximum(client, world, make_run):
+    MatchSettings.objects.create(cycle=world.cycle, data={}, mode="stable")
+    run = make_run(world)
+    assert not run.certificate_proven and run.certificate_rounds == 0
+    client.force_login(world.coordinator)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Proven optimal" not in page and "the total is not maximised" in page
 
 
 def test_later_settings_changes_do_not_change_a_finished_runs_snapshot(world, make_run):
