@@ -76,7 +76,7 @@ def test_the_run_page_follows_a_queued_run_until_it_is_done(browser_page, login_
     assert page.get_by_role("status").get_by_text("Queued").is_visible()
     assert page.get_by_role("link", name="Refresh").is_visible()
     run_execute(run_id=run.pk)  # the worker finishes; the page polls the status and reloads itself
-    page.get_by_text("Mentees matched").wait_for()
+    page.get_by_text("Mentees matched").first.wait_for()
     assert page.get_by_role("heading", name="Proposed pairs").is_visible()
 
 

@@ -35,16 +35,11 @@ RULE_LABELS = {
 }
 UNMATCHED_LABELS = {
     "no_allowed_mentor": "Every mentor is ruled out by a hard rule.",
-<<<<<<< HEAD:matching/selectors/__init__.py
     "below_min_score": "Every allowed mentor teaches none of the goals, or scores below the minimum.",
-    "capacity": "The best mentors for this mentee went to others.",
-=======
-    "below_min_score": "Every allowed mentor scores below the minimum.",
     "full": "Every allowed mentor is full with a pair that scores higher overall.",
     "no_gain": "An allowed mentor has a free place, but the pair scores nothing: it would not raise the total.",
     "free_place": "An allowed mentor has a free place that this mode did not use.",
     "capacity": "The best mentors for this mentee went to others.",  # runs made before the certificate
->>>>>>> e1:matching/selectors.py
     "rejected": "You rejected this mentee's pair.",
 }
 SORTS = {

@@ -22,6 +22,7 @@ def test_every_periodic_task_is_declared_in_the_beat_schedule_and_registered():
         "notifications.tasks.sweep",
         "notifications.tasks.purge",
         "surveys.tasks.purge_drafts",
+        "surveys.tasks.release_pools",
         "reports.tasks.purge_export_files",
     }
     for entry in schedule.values():
