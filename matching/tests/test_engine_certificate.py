@@ -107,8 +107,11 @@ def capacity_zero_and_locks(rng, n=50, m=30):
 
 
 GENERATORS = [ties, hot_skill, zipf, chains, many_goals, capacity_zero_and_locks]
+# The cohorts below test the flow and its certificate, not the skill minimum.
+EVERYONE = Settings(match_everyone=True)
+
 SETTINGS = [Settings(k=1), Settings(k=3, min_score=2.0), Settings(k=2, unmatched_penalty=1000.0),
-            Settings(k=5, unmatched_penalty=3.0, tie_seed=9)]
+            Settings(match_everyone=True, k=5, unmatched_penalty=3.0, tie_seed=9)]
 
 
 def _topk_only(problem, settings):
@@ -133,7 +136,7 @@ def test_solve_equals_the_dense_optimum_exactly_and_proves_it(gen):
 
 def test_the_certificate_adds_pairs_that_top_k_alone_missed():
     problem = zipf(np.random.default_rng(3), 120, 60)
-    settings = Settings(k=2)
+    settings = Settings(match_everyone=True, k=2)
     dense = solve_dense(problem, settings).objective
     assert _topk_only(problem, settings) < dense  # the candidate graph alone is not optimal here
     result = solve(problem, settings)
@@ -144,13 +147,13 @@ def test_the_certificate_adds_pairs_that_top_k_alone_missed():
 def test_51_identical_mentees_and_mentors_all_pair():
     problem = Problem(mentees=tuple(Mentee(id=i) for i in range(51)),
                       mentors=tuple(Mentor(id=100 + i) for i in range(51)))
-    assert len(solve(problem).pairs) == 51 == len(solve_dense(problem).pairs)
+    assert len(solve(problem, EVERYONE).pairs) == 51 == len(solve_dense(problem, EVERYONE).pairs)
 
 
 def test_1000_mentees_of_one_office_fill_all_500_mentors():
     problem = Problem(mentees=tuple(Mentee(id=i, location="Ottawa") for i in range(1000)),
                       mentors=tuple(Mentor(id=10_000 + i, location="Ottawa") for i in range(500)))
-    result = solve(problem)
+    result = solve(problem, EVERYONE)
     assert len(result.pairs) == 500 and len({p.mentor_id for p in result.pairs}) == 500
     assert result.certificate.proven
 
@@ -160,7 +163,7 @@ def test_200_mentees_wanting_leadership_get_the_optimum():
     mentors = tuple(Mentor(id=1000 + j, capacity=2, skills={"leadership": (4, True)} if j < 10 else {})
                     for j in range(100))
     problem = Problem(mentees=mentees, mentors=mentors)
-    for settings in (Settings(), Settings(unmatched_penalty=50)):
+    for settings in (Settings(match_everyone=True), Settings(match_everyone=True, unmatched_penalty=50)):
         result = solve(problem, settings)
         assert result.objective == solve_dense(problem, settings).objective
         assert len(result.pairs) == 200
@@ -172,27 +175,29 @@ def test_equal_totals_spread_mentees_across_mentors_then_follow_the_seed():
     mentees = tuple(Mentee(id=i) for i in range(10))
     mentors = tuple(Mentor(id=100 + j, capacity=3) for j in range(10))
     problem = Problem(mentees=mentees, mentors=mentors)
-    result = solve(problem)
+    result = solve(problem, EVERYONE)
     assert Counter(p.mentor_id for p in result.pairs).most_common(1)[0][1] == 1  # everyone used alike
     assert result.certificate.spread
     # fewer mentees than mentors: which mentors take them follows the seed, not the lowest ids
     few = Problem(mentees=mentees[:3], mentors=mentors)
-    picks = {frozenset(p.mentor_id for p in solve(few, Settings(tie_seed=s)).pairs) for s in range(6)}
+    picks = {frozenset(p.mentor_id for p in solve(few, Settings(match_everyone=True, tie_seed=s)).pairs) for s in range(6)}
     assert len(picks) > 1 and any(ids != {100, 101, 102} for ids in picks)
-    assert solve(few, Settings(tie_seed=4)) == solve(few, Settings(tie_seed=4))
+    assert solve(few, Settings(match_everyone=True, tie_seed=4)) == solve(few, Settings(match_everyone=True, tie_seed=4))
 
 
 def _allowed_q(problem, settings, mentor, mentee):
     if pair_rules(problem, settings, mentor.id, mentee.id):
         return None
+    if settings.requires_skill and not set(mentor.skills) & {g.skill for g in mentee.goals}:
+        return None  # the default minimum: some skill fit
     q = round(sum(pair_components(mentee, mentor, settings, skill_rarity(problem.mentors)).values()) * SCALE)
-    return q if q >= round(settings.min_score * SCALE) else None
+    return q if q >= settings.effective_min_score * SCALE else None
 
 
 @pytest.mark.parametrize("gen", GENERATORS, ids=lambda g: g.__name__)
 def test_unmatched_reasons_are_true_and_why_not_agrees_with_the_certificate(gen):
     problem = gen(np.random.default_rng(11), 30, 12)
-    for settings in (Settings(k=2), Settings(k=1, min_score=3.0)):
+    for settings in (Settings(k=2, match_everyone=True), Settings(k=1, min_score=3.0)):
         result = solve(problem, settings)
         load = Counter(p.mentor_id for p in result.pairs)
         partner = {p.mentee_id: p for p in result.pairs}
@@ -231,6 +236,6 @@ def test_unmatched_explanations_score_only_the_mentees_they_must(monkeypatch):
     explain = importlib.import_module("matching.engine.explain")
     real, calls = explain._best_from_scan, []
     monkeypatch.setattr(explain, "_best_from_scan", lambda p, rows, room: calls.append(len(rows)) or real(p, rows, room))
-    result = solve(hot_skill(np.random.default_rng(5), 400, 10), Settings(k=3))
+    result = solve(hot_skill(np.random.default_rng(5), 400, 10), Settings(match_everyone=True, k=3))
     assert len(result.unmatched) >= 380 and calls == []
     assert {u.reason for u in result.unmatched} == {"full"}
