@@ -13,7 +13,6 @@ readable by whoever holds the address, so it carries no more than a calendar inv
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
@@ -23,7 +22,7 @@ from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
 from flash.models import FlashConversation
-from notifications.ics import event_uid, flash_uid
+from notifications.ics import calendar_host, event_entry, flash_entry
 from profiles.models import Person
 from programs.models import RSVP, Event, Meeting
 
@@ -33,12 +32,8 @@ HISTORY = timedelta(days=180)
 REFRESH_INTERVAL = timedelta(hours=4)
 
 
-def _host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "mentorship.local"
-
-
 def meeting_uid(meeting: Meeting) -> str:
-    return f"meeting-{meeting.pk}@{_host()}"
+    return f"meeting-{meeting.pk}@{calendar_host()}"
 
 
 def _absolute(path: str) -> str:
@@ -72,17 +67,8 @@ def feed_flash(person: Person, since: datetime) -> list[FlashConversation]:
 
 def _flash_entry(conversation: FlashConversation, person: Person, stamp: datetime) -> ICalEvent:
     other = conversation.expert if conversation.requester_id == person.pk else conversation.requester
-    entry = ICalEvent()
-    entry.add("uid", flash_uid(conversation))
-    entry.add("sequence", conversation.sequence)
-    entry.add("dtstamp", stamp)
-    entry.add("dtstart", conversation.starts_at.astimezone(UTC))
-    entry.add("dtend", conversation.ends_at.astimezone(UTC))
-    entry.add("summary", f"Flash conversation with {other.full_name}: {conversation.skill.name}")
-    link = _absolute(reverse("flash:mine"))
-    entry.add("description", f"{conversation.expert_message}\n{link}".strip())
-    entry.add("url", link)
-    entry.add("status", "CONFIRMED")
+    entry = flash_entry(conversation, stamp=stamp, summary=f"Flash conversation with {other.full_name}: {conversation.skill.name}")
+    entry.add("url", _absolute(reverse("flash:mine")))
     return entry
 
 
@@ -105,22 +91,9 @@ def _meeting_entry(meeting: Meeting, person: Person, stamp: datetime) -> ICalEve
 
 
 def _event_entry(event: Event, stamp: datetime) -> ICalEvent:
-    entry = ICalEvent()
-    entry.add("uid", event_uid(event))
-    entry.add("sequence", event.sequence)
-    entry.add("dtstamp", stamp)
-    entry.add("dtstart", event.starts_at.astimezone(UTC))
-    entry.add("dtend", event.ends_at.astimezone(UTC))
-    entry.add("summary", event.title)
-    if event.location:
-        entry.add("location", event.location)
-    link = _absolute(reverse("programs:event-detail", args=[event.pk]))
-    description = event.description or ""
-    if event.video_url:
-        description = f"{description}\n\nJoin: {event.video_url}".strip()
-    entry.add("description", f"{description}\n{link}".strip())
-    entry.add("url", link)
-    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    entry = event_entry(event, stamp=stamp)  # the invitation's VEVENT, so both stay alike
+    if "url" not in entry:
+        entry.add("url", _absolute(reverse("programs:event-detail", args=[event.pk])))
     return entry
 
 

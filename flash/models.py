@@ -7,6 +7,8 @@ answers one question, "Was it useful?". Coordinators see volumes, never notes or
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.db.models import Q
 
@@ -73,7 +75,5 @@ class FlashConversation(models.Model):
         return f"{self.requester} asks {self.expert} about {self.skill}"
 
     @property
-    def ends_at(self):
-        from datetime import timedelta
-
+    def ends_at(self) -> datetime | None:
         return self.starts_at + timedelta(minutes=self.minutes) if self.starts_at else None

@@ -83,7 +83,7 @@ def flash_request(*, requester: Person, expert: Person, skill: Skill, minutes: i
         raise ValidationError(f"{expert.full_name} is not taking flash conversation requests at the moment.")
     open_already = FlashConversation.objects.filter(
         requester=requester, expert=expert, skill=skill, status__in=FlashConversation.OPEN
-    ).filter(models_future_or_waiting()).exists()
+    ).filter(_still_open()).exists()
     if open_already:
         raise ValidationError(f"You already have an open request to {expert.full_name} about {skill.name}.")
     now = timezone.now()
@@ -99,7 +99,7 @@ def flash_request(*, requester: Person, expert: Person, skill: Skill, minutes: i
     return conversation
 
 
-def models_future_or_waiting() -> Q:
+def _still_open() -> Q:
     # An accepted conversation in the past is done: asking again about the same skill is fine.
     return Q(status=FlashConversation.Status.REQUESTED) | Q(starts_at__gte=timezone.now())
 

@@ -1,15 +1,14 @@
 """Flash conversation pages: ask from Find expertise, answer, say whether it was useful; the
-expert's availability; volumes for coordinators and HR (counts only)."""
+expert's availability; volumes for coordinators and HR (counts only). Times are shown and typed
+in the viewer's zone (common.middleware.ViewerTimeZoneMiddleware)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,29 +20,10 @@ from flash.forms import AvailabilityForm, FlashAcceptForm, FlashDeclineForm, Fla
 from flash.models import FlashConversation
 from profiles.models import Person
 from profiles.views import person_required
+from programs.forms.coordinator import add_service_errors
 
 
-def in_my_time_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page about 'me' whose times are shown and typed in the person's own zone."""
-
-    @person_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, person: Person, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(person.time_zone or None):
-            return view(request, person, *args, **kwargs)
-
-    return wrapped
-
-
-def _service_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-@in_my_time_zone
+@person_required
 @require_GET
 def my_conversations(request: HttpRequest, person: Person) -> HttpResponse:
     asked_of_me, asked_by_me = selectors.mine(person)
@@ -54,7 +34,7 @@ def my_conversations(request: HttpRequest, person: Person) -> HttpResponse:
     })
 
 
-@in_my_time_zone
+@person_required
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     expert = get_object_or_404(Person.objects.employed().exclude(pk=person.pk), pk=pk)
@@ -65,14 +45,14 @@ def ask(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         try:
             services.flash_request(requester=person, expert=expert, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Your request is on its way to {expert.full_name}. You will get an e-mail with their answer.")
             return redirect("flash:mine")
     return render(request, "flash/ask.html", {"form": form, "expert": expert, "accepts": accepts, "per_month": per_month})
 
 
-@in_my_time_zone
+@person_required
 @require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     conversation = get_object_or_404(
@@ -83,7 +63,7 @@ def accept(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         try:
             services.flash_accept(conversation=conversation, by=person, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Accepted. {conversation.requester.full_name} gets the invitation with a calendar entry.")
             return redirect("flash:mine")
@@ -100,7 +80,7 @@ def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> HttpResp
     return redirect("flash:mine")
 
 
-@in_my_time_zone
+@person_required
 @require_POST
 def decline(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     conversation = get_object_or_404(FlashConversation.objects.filter(expert=person), pk=pk)
@@ -109,14 +89,14 @@ def decline(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     return _act(request, lambda: services.flash_decline(conversation=conversation, by=person, reason=reason), "Declined; they have been told.")
 
 
-@in_my_time_zone
+@person_required
 @require_POST
 def withdraw(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     conversation = get_object_or_404(FlashConversation.objects.filter(requester=person), pk=pk)
     return _act(request, lambda: services.flash_withdraw(conversation=conversation, by=person), "Your request is withdrawn.")
 
 
-@in_my_time_zone
+@person_required
 @require_POST
 def feedback(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     conversation = get_object_or_404(FlashConversation.objects.filter(requester=person), pk=pk)
@@ -141,7 +121,7 @@ def availability(request: HttpRequest, person: Person) -> HttpResponse:
         try:
             services.availability_set(person=person, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("flash:mine")

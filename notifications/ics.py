@@ -21,22 +21,19 @@ from programs.models import Event
 
 
 def event_uid(event: Event) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
-    return f"event-{event.pk}@{host}"
+    return f"event-{event.pk}@{calendar_host()}"
 
 
-def event_ics(event: Event, *, attendee_email: str, attendee_name: str = "", now: datetime | None = None) -> bytes:
-    """The calendar entry for one attendee: METHOD:REQUEST, or METHOD:CANCEL once cancelled."""
-    cancelled = event.is_cancelled
-    cal = Calendar()
-    cal.add("prodid", "-//Mentorship program//Reminders//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+def calendar_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "mentorship.local"
 
+
+def event_entry(event: Event, *, stamp: datetime) -> ICalEvent:
+    """The event as a VEVENT: the same for its e-mailed invitation and the calendar feeds."""
     entry = ICalEvent()
     entry.add("uid", event_uid(event))
     entry.add("sequence", event.sequence)
-    entry.add("dtstamp", (now or timezone.now()).astimezone(UTC))
+    entry.add("dtstamp", stamp.astimezone(UTC))
     entry.add("dtstart", event.starts_at.astimezone(UTC))
     entry.add("dtend", event.ends_at.astimezone(UTC))
     entry.add("summary", event.title)
@@ -48,8 +45,35 @@ def event_ics(event: Event, *, attendee_email: str, attendee_name: str = "", now
         entry.add("url", event.video_url)
     if description:
         entry.add("description", description)
-    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    return entry
 
+
+def flash_uid(conversation: FlashConversation) -> str:
+    return f"flash-{conversation.pk}@{calendar_host()}"
+
+
+def flash_entry(conversation: FlashConversation, *, stamp: datetime, summary: str) -> ICalEvent:
+    """An accepted flash conversation as a VEVENT (the invitation and the feeds share its UID)."""
+    entry = ICalEvent()
+    entry.add("uid", flash_uid(conversation))
+    entry.add("sequence", conversation.sequence)
+    entry.add("dtstamp", stamp.astimezone(UTC))
+    entry.add("dtstart", conversation.starts_at.astimezone(UTC))
+    entry.add("dtend", conversation.ends_at.astimezone(UTC))
+    entry.add("summary", summary)
+    if conversation.expert_message:
+        entry.add("description", conversation.expert_message)
+    entry.add("status", "CONFIRMED")
+    return entry
+
+
+def _invitation(entry: ICalEvent, *, method: str, prodid: str, attendee_email: str, attendee_name: str) -> bytes:
+    """One attendee's iTIP message around `entry`: organizer, attendee and METHOD."""
+    cal = Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("method", method)
     _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organizer = vCalAddress(f"mailto:{from_address}")
     organizer.params["cn"] = vText("Mentorship program")
@@ -60,43 +84,28 @@ def event_ics(event: Event, *, attendee_email: str, attendee_name: str = "", now
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["rsvp"] = vText("FALSE")
     entry.add("attendee", attendee)
-
     cal.add_component(entry)
     return cal.to_ical()
 
 
-def flash_uid(conversation: FlashConversation) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
-    return f"flash-{conversation.pk}@{host}"
+def event_ics(event: Event, *, attendee_email: str, attendee_name: str = "", now: datetime | None = None) -> bytes:
+    """The calendar entry for one attendee: METHOD:REQUEST, or METHOD:CANCEL once cancelled."""
+    return _invitation(
+        event_entry(event, stamp=now or timezone.now()),
+        method="CANCEL" if event.is_cancelled else "REQUEST",
+        prodid="-//Mentorship program//Reminders//EN",
+        attendee_email=attendee_email, attendee_name=attendee_name,
+    )
 
 
 def flash_ics(conversation: FlashConversation, *, attendee_email: str, attendee_name: str = "", now: datetime | None = None) -> bytes:
     """The accepted conversation as a calendar entry; the same UID the calendar feed carries."""
-    cal = Calendar()
-    cal.add("prodid", "-//Mentorship program//Flash conversations//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    entry = ICalEvent()
-    entry.add("uid", flash_uid(conversation))
-    entry.add("sequence", conversation.sequence)
-    entry.add("dtstamp", (now or timezone.now()).astimezone(UTC))
-    entry.add("dtstart", conversation.starts_at.astimezone(UTC))
-    entry.add("dtend", conversation.ends_at.astimezone(UTC))
-    entry.add("summary", f"Flash conversation: {conversation.skill.name} ({conversation.requester.full_name} and {conversation.expert.full_name})")
-    if conversation.expert_message:
-        entry.add("description", conversation.expert_message)
-    entry.add("status", "CONFIRMED")
-    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = vCalAddress(f"mailto:{from_address}")
-    organizer.params["cn"] = vText("Mentorship program")
-    entry.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{attendee_email}")
-    if attendee_name:
-        attendee.params["cn"] = vText(attendee_name)
-    attendee.params["rsvp"] = vText("FALSE")
-    entry.add("attendee", attendee)
-    cal.add_component(entry)
-    return cal.to_ical()
+    summary = f"Flash conversation: {conversation.skill.name} ({conversation.requester.full_name} and {conversation.expert.full_name})"
+    return _invitation(
+        flash_entry(conversation, stamp=now or timezone.now(), summary=summary),
+        method="REQUEST", prodid="-//Mentorship program//Flash conversations//EN",
+        attendee_email=attendee_email, attendee_name=attendee_name,
+    )
 
 
 def flash_ics_attachment(conversation: FlashConversation, *, attendee_email: str, attendee_name: str = "") -> tuple[str, bytes, str]:

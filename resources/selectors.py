@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from profiles.models import DevelopmentGoal
+from profiles.models import DevelopmentGoal, Skill
 from programs.models import Enrollment, Event, Meeting, Mentorship, Program
 from programs.selectors.access import coordinated_programs, person_of
 from resources.models import Audience, Milestone, Resource
@@ -29,6 +29,21 @@ def programs_of(user: Any) -> QuerySet[Program]:
 
 def visible_resources(user: Any) -> QuerySet[Resource]:
     return Resource.objects.filter(program__in=programs_of(user).values("pk")).select_related("program")
+
+
+def library(user: Any, *, milestone: str = "", skill_id: int | None = None) -> QuerySet[Resource]:
+    """The library as `user` may read it, narrowed to a milestone and a skill when given."""
+    resources = visible_resources(user)
+    if milestone:
+        resources = resources.filter(milestone=milestone)
+    if skill_id is not None:
+        resources = resources.filter(skills__pk=skill_id)
+    return resources
+
+
+def library_skills(user: Any) -> QuerySet[Skill]:
+    """The skills the readable library is tagged with: the skill filter's choices."""
+    return Skill.objects.filter(resources__in=visible_resources(user)).distinct().order_by("name")
 
 
 def pair_milestones(pair: Mentorship, *, today: date | None = None) -> list[str]:

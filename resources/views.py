@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import coordinator_required
 from common.listing import Sort, listing
-from profiles.models import Skill
 from programs.selectors.access import coordinated_programs
 from resources import selectors, services
 from resources.forms import ResourceForm
@@ -22,22 +21,16 @@ LIBRARY_SORTS = {"title": Sort("Title", ("title", "pk")), "new": Sort("Newest", 
 @login_required
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    resources = selectors.visible_resources(request.user)
     milestone = request.GET.get("milestone", "")
-    if milestone in Milestone.values:
-        resources = resources.filter(milestone=milestone)
-    else:
-        milestone = ""
+    milestone = milestone if milestone in Milestone.values else ""
     skill = request.GET.get("skill", "")
-    if skill.isdigit():
-        resources = resources.filter(skills__pk=int(skill))
-    else:
-        skill = ""
+    skill = skill if skill.isdigit() else ""
+    resources = selectors.library(request.user, milestone=milestone, skill_id=int(skill) if skill else None)
     page = listing(
         request, resources.prefetch_related("skills"), sorts=LIBRARY_SORTS,
         search_fields=("title", "summary"), keep=("milestone", "skill"),
     )
-    skills = Skill.objects.filter(resources__in=selectors.visible_resources(request.user)).distinct().order_by("name")
+    skills = selectors.library_skills(request.user)
     return render(
         request,
         "resources/library.html",
