@@ -226,12 +226,19 @@ def test_sign_in_works_and_failed_sign_ins_are_still_limited(outage, client, set
         assert cursor.fetchone()[0] > 0
 
     settle(outage, worker, lambda: True, "nothing")
-    # Redis back: signing in works through it, without a lock left over from the outage.
-    again = Client()
-    started = time.monotonic()
-    response = again.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response.status_code == 302 and time.monotonic() - started < MAX_SECONDS
-    assert not breaker.cache.is_open
+    # Redis back: signing in works, without a lock left over from the outage, and within one
+    # breaker cooldown a sign-in probes Redis and closes the breaker (until then the fallback
+    # answers: the breaker lets one probe through per cooldown, so the first sign-in may not be it).
+    deadline = time.monotonic() + breaker.cache.cooldown + MAX_SECONDS
+    while True:
+        again = Client()
+        started = time.monotonic()
+        response = again.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+        assert response.status_code == 302 and time.monotonic() - started < MAX_SECONDS
+        if not breaker.cache.is_open:
+            break
+        assert time.monotonic() < deadline, "the cache breaker stayed open after Redis came back"
+        time.sleep(0.5)
 
 
 def test_open_now_opens_the_survey_records_it_and_the_invitation_follows_once(outage, client, worker, mail_dir):
