@@ -131,7 +131,9 @@ def _true_timestamps(
     (created_at and raised_at are auto_now_add, so bulk_create gives them all one time)."""
     asked: dict[int, datetime] = {}
     for request in requests:
-        request.created_at = at(workday(today - timedelta(days=rng.randint(6, 30))), rng.randint(8, 16), rng.randint(0, 59))
+        # At least 8 days back: workday() may move a weekend forward by two days, and the request
+        # answered five days ago must have been asked before that.
+        request.created_at = at(workday(today - timedelta(days=rng.randint(8, 30))), rng.randint(8, 16), rng.randint(0, 59))
         asked[request.mentorship_id] = request.created_at
     for flag in flags:
         if flag.reason == PairFlag.Reason.NO_MEETINGS:
