@@ -20,6 +20,16 @@ Printed per size:
            the way the Celery task retries (same claim token); what is left is taken as a stale
            claim, as the sweep would. Prints e-mails per second, connections dropped, and the
            duplicates and missing e-mails counted per recipient (both must be 0).
+  hung:    --deliver more sent by a real Celery worker through a private redis-server (its own
+           port; the machine's Redis is never touched) that is hung with SIGSTOP for
+           --hung-seconds shortly after the first deliveries are queued. Beat is played by this
+           process: a sweep tick every 0.5 s queues what is still unqueued. Prints the longest
+           tick while Redis hung (a hung broker must cost a tick at most its socket timeout),
+           e-mails per second over the whole run (the hung period included), and the
+           duplicates and missing e-mails counted per recipient (both must be 0).
+
+The hung phase needs redis-server and a PostgreSQL DATABASE_URL (the worker shares the bench
+database); without them it prints why it was skipped.
 """
 
 from __future__ import annotations
@@ -176,7 +186,106 @@ def deliver_with_drops(ids: list[int], interval: float) -> str:
     )
 
 
-def run(n: int, deliver: int, drop_interval: float) -> str:
+def _mail_balance(ids: list[int], mail_dir: Path) -> tuple[int, int, int]:
+    """(sent, duplicates, missing), per recipient against what the delivery rows ask for: one
+    person can have several deliveries (an event reminder and a nudge) in the same batch."""
+    from collections import Counter
+
+    from notifications.models import Delivery
+    from notifications.tests.integration import count_per_recipient
+
+    wanted = Counter(Delivery.objects.filter(pk__in=ids).values_list("email", flat=True))
+    got = count_per_recipient(mail_dir)
+    duplicates = sum(max(0, n - wanted[address]) for address, n in got.items())
+    missing = sum(max(0, n - got[address]) for address, n in wanted.items())
+    return sum(got.values()), duplicates, missing
+
+
+def deliver_with_hung_redis(ids: list[int], hung_seconds: float) -> str:
+    """Send `ids` through a real worker and a private Redis that hangs for `hung_seconds`."""
+    import shutil
+    import tempfile
+    import uuid
+
+    from django.conf import settings
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from common import breaker
+    from notifications.services.claims import deliveries_queue, deliveries_to_queue
+    from notifications.tests.conftest import celery_broker
+    from notifications.tests.integration import RedisServer, Worker, queue_drained
+
+    if not ids:
+        return "hung: skipped (nothing left to send)"
+    if not shutil.which("redis-server") and not Path("/usr/bin/redis-server").exists():
+        return "hung: skipped (redis-server is not installed)"
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return "hung: skipped (needs PostgreSQL: the worker shares the bench database)"
+
+    settings.REDIS_BREAKER_SECONDS = 1
+    breaker.reset_all()
+    scope = Q(pk__in=ids)
+    with tempfile.TemporaryDirectory(prefix="bench-hung-") as tmp:
+        workdir, mail_dir = Path(tmp) / "redis", Path(tmp) / "mail"
+        workdir.mkdir()
+        mail_dir.mkdir()
+        server = RedisServer(workdir)
+        server.start()
+        queue = f"bench-hung-{uuid.uuid4().hex[:8]}"
+        worker = Worker(
+            broker_url=server.url,
+            mail_dir=mail_dir,
+            log_dir=Path(tmp),
+            name="bench-hung",
+            env={"CELERY_TASK_DEFAULT_QUEUE": queue, "REDIS_BREAKER_SECONDS": "1"},
+        )
+        worker.start()
+        ticks_hung: list[float] = []
+        try:
+            with celery_broker(server.url, queue):
+                started = time.perf_counter()
+                hang_at, resume_at = started + 1.0, started + 1.0 + hung_seconds
+                hung = False
+                deadline = started + hung_seconds + 120 + len(ids) / 20
+                while time.perf_counter() < deadline:
+                    now = time.perf_counter()
+                    if not hung and hang_at <= now < resume_at:
+                        server.pause()
+                        hung = True
+                    elif hung and now >= resume_at:
+                        server.resume()
+                        hung = False
+                    tick = time.perf_counter()
+                    # One beat tick of the sweep, limited to this batch (chunks, as a big sweep
+                    # would be cut by the breaker at its first failure anyway).
+                    todo = deliveries_to_queue(now=timezone.now(), scope=scope)[:500]
+                    deliveries_queue(ids=todo, now=timezone.now())
+                    if hung:
+                        ticks_hung.append(time.perf_counter() - tick)
+                    if not hung and now >= resume_at and not todo and queue_drained(server.url, queue):
+                        sent, _, missing = _mail_balance(ids, mail_dir)
+                        if not missing:
+                            break
+                    time.sleep(0.5)
+                total_s = time.perf_counter() - started
+                time.sleep(2)  # anything a woken Redis still held would run now, and be counted
+                sent, duplicates, missing = _mail_balance(ids, mail_dir)
+                if missing:
+                    Path("/tmp/bench-hung-worker.log").write_text(worker.log())
+                    print("hung: e-mails missing; the worker's log is in /tmp/bench-hung-worker.log", file=sys.stderr)
+        finally:
+            server.resume()
+            worker.stop()
+            server.stop()
+            breaker.reset_all()
+    return (
+        f"hung: sent={sent} hung_s={hung_seconds:.0f} longest_tick_while_hung_s={max(ticks_hung, default=0):.2f} "
+        f"total_s={total_s:.1f} emails_per_s={sent / total_s:.0f} duplicates={duplicates} missing={missing}"
+    )
+
+
+def run(n: int, deliver: int, drop_interval: float, hung_seconds: float) -> str:
     from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.core import mail
@@ -217,7 +326,9 @@ def run(n: int, deliver: int, drop_interval: float) -> str:
             Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("pk").values_list("pk", flat=True)
         )
         ids = pending[:deliver] if deliver else pending[: len(pending) // 2]
-        dropped_ids = pending[len(ids) : len(ids) + (deliver or len(pending))]
+        batch = deliver or len(pending)
+        dropped_ids = pending[len(ids) : len(ids) + batch]
+        hung_ids = pending[len(ids) + batch : len(ids) + 2 * batch]
         mail.outbox = []
         sending = QueryCounter()
         t = time.perf_counter()
@@ -232,6 +343,8 @@ def run(n: int, deliver: int, drop_interval: float) -> str:
             f"delivered={sent}/{len(ids)} deliver_s={deliver_s:.1f} emails_per_s={per_s:.0f} "
             f"queries_per_email={sending.count / max(1, len(ids)):.1f} | "
             + deliver_with_drops(dropped_ids, drop_interval)
+            + " | "
+            + deliver_with_hung_redis(hung_ids, hung_seconds)
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -242,6 +355,7 @@ def main() -> None:
     parser.add_argument("--participants", default="1000,10000", help="comma-separated sizes")
     parser.add_argument("--deliver", type=int, default=3000, help="e-mails to send per size (0: all)")
     parser.add_argument("--drop-interval", type=float, default=0.25, help="seconds between connection drops")
+    parser.add_argument("--hung-seconds", type=float, default=5.0, help="how long the private Redis hangs")
     args = parser.parse_args()
 
     import django
@@ -251,7 +365,7 @@ def main() -> None:
 
     setup_test_environment()  # locmem e-mail backend: measure our side, not an SMTP server
     for n in (int(s) for s in args.participants.split(",")):
-        print(run(n, args.deliver, args.drop_interval), flush=True)
+        print(run(n, args.deliver, args.drop_interval, args.hung_seconds), flush=True)
 
 
 if __name__ == "__main__":

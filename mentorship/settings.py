@@ -305,6 +305,9 @@ BROKER_CONFIGURED = bool(env.str("CELERY_BROKER_URL", default=REDIS_URL))
 # Without a broker, tasks run in-process (eager); the in-memory transport keeps kombu from
 # looking for an AMQP server on localhost ("No hostname was supplied") when a task is queued.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
+# kombu's Redis transport with an acknowledgement a hung Redis cannot turn into a stuck worker
+# (common/broker.py says how it got stuck).
+CELERY_BROKER_TRANSPORT = "common.broker:Transport" if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else None
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not BROKER_CONFIGURED)
 CELERY_TASK_EAGER_PROPAGATES = True
