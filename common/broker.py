@@ -7,8 +7,9 @@ believes it still holds a task and never asks Redis for another, even after Redi
 `bench/reminders.py` found this: a 5 s hang stopped a busy worker for good (191 of 200 e-mails
 never sent, the worker idle in epoll).
 
-Here a failed removal is remembered and retried before the next acknowledgement, and the
-worker forgets the task locally either way, so it keeps consuming. If the retry never comes
+Here a failed removal is remembered and retried before the next acknowledgement (and on the
+event loop's periodic restore check, every few seconds), and the worker forgets the task
+locally either way, so it keeps consuming. If the retry never comes
 (the worker stops first), Redis still holds the task and hands it out again after
 `visibility_timeout`; every task is safe to run twice (common/enqueue.py), and a delivery keeps
 its task id, so its claim token, and is not sent again.
@@ -42,6 +43,12 @@ class QoS(redis.QoS):
             return
         self._remove_or_owe(delivery_tag)
         virtual.QoS.ack(self, delivery_tag)
+
+    def restore_visible(self, *args, **kwargs) -> None:
+        # Called by the worker's event loop every few seconds, busy or idle: an owed removal is
+        # paid even when no further task comes to be acknowledged.
+        self._pay_removals_owed()
+        super().restore_visible(*args, **kwargs)
 
     def _remove_or_owe(self, delivery_tag) -> None:
         try:
