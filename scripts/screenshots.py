@@ -96,11 +96,15 @@ def _free_port() -> int:
 
 def _environment(tmp: Path) -> dict[str, str]:
     """The development defaults on a database of its own: nothing here touches another database,
-    a broker or a mailbox (mail goes nowhere, tasks run in-process)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))}
+    a broker or a mailbox (mail goes nowhere, tasks run in-process). Set explicitly rather than
+    removed, so that a local .env (read without overwriting) cannot bring them back."""
+    env = dict(os.environ)
     env.update(
         DEBUG="1",
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        REDIS_URL="",
+        CELERY_BROKER_URL="",
+        CELERY_TASK_ALWAYS_EAGER="1",
         EMAIL_URL="dummymail://",
         LOG_LEVEL="WARNING",
         DJANGO_RUNSERVER_HIDE_WARNING="true",
@@ -190,6 +194,8 @@ def main() -> None:
     executable = next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
     if executable is None:
         raise SystemExit("Chromium is not installed (apt-get install chromium).")
+    if not (ROOT / "static" / "vendor" / "bootstrap" / "bootstrap.min.css").exists():
+        raise SystemExit("The front-end assets are missing: run `make run` (or `npm ci && npm run vendor`) once.")
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="mentorship-screenshots-"))
