@@ -1,5 +1,5 @@
 # The two commands of the README, and a few conveniences around them.
-.PHONY: run test lint bench prod
+.PHONY: run test lint bench prod screenshots
 
 run:            ## set up everything and start the app with demo data (SQLite, console e-mail)
 	bash scripts/run.sh
@@ -12,3 +12,6 @@ lint:
 
 prod:           ## run the production stack locally (gunicorn, Celery worker and beat)
 	bash scripts/prod.sh
+
+screenshots:    ## retake docs/screenshots/ from the demo data (throw-away database, Chromium)
+	.venv/bin/python scripts/screenshots.py $(ARGS)

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -166,4 +167,6 @@ class Coordinator(Participant):
 @events.test_stop.add_listener
 def _write_counts(environment, **kwargs) -> None:
     out = Path(os.environ.get("LOAD_WRITES", "bench/out/load_writes.json"))
-    out.write_text(json.dumps({"run_id": RUN_ID, **WRITES}))
+    # When the client stopped waiting: requests still queued at the server then land afterwards,
+    # unconfirmed, and verify.py tells them apart from lost writes.
+    out.write_text(json.dumps({"run_id": RUN_ID, "stopped_at": time.time(), **WRITES}))
