@@ -160,9 +160,20 @@ def mentorships_with_meetings(qs: QuerySet[Mentorship], *, now: datetime) -> Que
     upcoming = Meeting.objects.filter(
         mentorship=OuterRef("pk"), status=Meeting.Status.SCHEDULED, scheduled_at__gte=now
     )
+    # Times the mentee proposed that still wait for the mentor's answer (and can still be accepted).
+    proposed = (
+        MeetingRequest.objects.filter(
+            mentorship=OuterRef("pk"), status=MeetingRequest.Status.PENDING, starts_at__gte=now
+        )
+        .order_by()
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return qs.select_related("cycle__program", "mentor", "mentee", "agreement").annotate(
         last_meeting_at=Subquery(held.order_by("-scheduled_at").values("scheduled_at")[:1]),
         next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
+        proposed_times=Coalesce(Subquery(proposed, output_field=IntegerField()), Value(0)),
     )
 
 
@@ -206,6 +217,14 @@ def _todos(data: HomeData, *, now: datetime) -> list[Todo]:
     for m in data.mentorships:
         if m.status != Mentorship.Status.ACTIVE:
             continue
+        if m.my_role == "mentor" and m.proposed_times:
+            todos.append(
+                Todo(
+                    f"{m.other} proposed {m.proposed_times} meeting time{'s' if m.proposed_times > 1 else ''}.",
+                    m.get_absolute_url() + "#meeting-requests",
+                    "Accept or decline",
+                )
+            )
         last = m.last_meeting_at
         started = timezone.make_aware(datetime.combine(m.started_on, datetime.min.time()))
         if (last or started) < now - QUIET_AFTER:

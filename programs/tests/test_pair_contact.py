@@ -320,3 +320,12 @@ def test_answers_need_a_post(client, world, proposal):
     for action in ("accept", "decline", "withdraw"):
         url = reverse(f"programs:meeting-request-{action}", args=[world.pair.pk, proposal.pk])
         assert client.get(url).status_code == 405
+
+
+def test_the_mentors_home_asks_to_answer_a_proposed_time(client, world, proposal):
+    client.force_login(world.pair.mentor.user)
+    text = client.get(reverse("programs:participant-home")).content.decode()
+    assert "proposed 1 meeting time." in text and "#meeting-requests" in text
+    _answer(client, world.pair.mentor.user, world, proposal, "accept")
+    text = client.get(reverse("programs:participant-home")).content.decode()
+    assert "proposed 1 meeting time" not in text
