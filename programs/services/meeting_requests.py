@@ -46,7 +46,10 @@ def meeting_request_create(
         raise ValidationError({"starts_at": "Choose a date and time in the future."})
     _check_length(duration_minutes)
     _check_format(meeting_format)
-    pending = MeetingRequest.objects.filter(mentorship=mentorship, status=MeetingRequest.Status.PENDING)
+    # Times that have passed unanswered no longer count: they cannot be accepted any more.
+    pending = MeetingRequest.objects.filter(
+        mentorship=mentorship, status=MeetingRequest.Status.PENDING, starts_at__gt=timezone.now()
+    )
     if pending.filter(starts_at=starts_at).exists():
         raise ValidationError({"starts_at": "You already proposed this time; your mentor has not answered yet."})
     if pending.count() >= MAX_PENDING:

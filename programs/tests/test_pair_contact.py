@@ -140,6 +140,8 @@ def test_the_mentee_proposes_and_the_mentor_is_mailed_once(client, world, django
         ("tomorrow at noon", "Enter a date and time"),
         ("", "Choose a date and time"),
         ("2026-13-45T99:99", "Enter a date and time"),
+        # Clocks go forward in Paris (the mentee's zone): 02:30 does not exist that night.
+        ("2031-03-30T02:30", "Europe/Paris"),
     ],
 )
 def test_bad_times_are_refused_with_a_message(client, world, starts_at, message):
@@ -175,6 +177,15 @@ def test_at_most_three_times_wait_at_once(client, world):
     response = _propose(client, world, timezone.now() + timedelta(days=4))
     assert response.status_code == 400 and "3 times waiting" in response.content.decode()
     assert MeetingRequest.objects.count() == 3
+
+
+def test_times_that_passed_unanswered_do_not_block_new_ones(client, world):
+    for days in (1, 2, 3):
+        MeetingRequest.objects.create(
+            mentorship=world.pair, proposed_by=world.pair.mentee, starts_at=timezone.now() - timedelta(days=days)
+        )
+    assert _propose(client, world).status_code == 302
+    assert MeetingRequest.objects.filter(status=MeetingRequest.Status.PENDING).count() == 4
 
 
 def test_the_mentor_does_not_propose_but_schedules(client, world):
