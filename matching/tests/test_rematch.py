@@ -173,3 +173,12 @@ def test_ready_ignores_someone_not_waiting(client, matchable):
     for value in (world.pair.mentee_id, "abc", "-1", "99999999", world.new_mentor.pk):
         response = client.get(url, {"ready": value})
         assert response.status_code == 200 and "ready" not in response.context
+
+
+def test_ready_names_a_mentee_who_never_had_a_pair_as_waiting(client, matchable):
+    world = matchable
+    waiting = EnrollmentFactory(cycle=world.cycle, role=Enrollment.Role.MENTEE).person
+    client.force_login(world.coordinator)
+    response = client.get(reverse("matching:cycle", args=[world.cycle.pk]), {"ready": waiting.pk})
+    assert response.context["ready"] == waiting and response.context["ready_last"] is None
+    assert f"{waiting} is waiting for a mentor" in response.content.decode()
