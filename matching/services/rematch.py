@@ -30,7 +30,10 @@ from programs.services.pairs import mentorship_end
 def mentee_rematch(
     *, mentorship: Mentorship, by: Any, reason: str, help_request: HelpRequest | None = None
 ) -> Mentorship:
-    """End `mentorship` (if still active) and make its mentee ready to be matched again in its cycle."""
+    """End the active `mentorship` and make its mentee ready to be matched again in its cycle.
+
+    A pair that has already closed is refused (a replayed form must not record a second rematch).
+    """
     reason = " ".join(clean_text(reason).split())
     if not reason:
         raise ValidationError({"reason": "Say why this mentee needs a new match."})
@@ -40,6 +43,10 @@ def mentee_rematch(
         .get(pk=mentorship.pk)
     )
     mentee, cycle = mentorship.mentee, mentorship.cycle
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise ValidationError(
+            f"This pair is already {mentorship.get_status_display().lower()}; {mentee} needs no rematch from it."
+        )
     if mentee.separated_on is not None:
         raise ValidationError(f"{mentee} has left the organisation, so they cannot be matched again.")
     if not Enrollment.objects.filter(
@@ -49,8 +56,7 @@ def mentee_rematch(
     other = Mentorship.objects.active().filter(cycle=cycle, mentee=mentee).exclude(pk=mentorship.pk).first()
     if other is not None:
         raise ValidationError(f"{mentee} already has another mentor in this cycle ({other.mentor}).")
-    if mentorship.status == Mentorship.Status.ACTIVE:
-        mentorship_end(mentorship=mentorship, by=by, reason=f"Rematch: {reason}")
+    mentorship_end(mentorship=mentorship, by=by, reason=f"Rematch: {reason}")
     # Runs still under review would otherwise keep the old pair: as a lock a re-run carries over,
     # or as a proposal that publishing refuses ("already paired in this cycle").
     reviewing = MatchRun.objects.filter(cycle=cycle, status=MatchRun.Status.DONE, published_at__isnull=True)

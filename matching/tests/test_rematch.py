@@ -101,7 +101,20 @@ def test_pairing_by_hand_from_the_ready_box(client, matchable):
     assert Mentorship.objects.active().get(mentee=world.pair.mentee).mentor == world.new_mentor
 
 
-def test_rematch_twice_is_refused_the_second_time_without_a_second_entry(client, matchable):
+def test_a_replayed_rematch_is_refused_without_a_second_entry(client, matchable):
+    world = matchable
+    client.force_login(world.coordinator)
+    _rematch(client, world)
+    again = client.post(
+        reverse("matching:rematch", args=[world.pair.pk]), {"reason": "Again", "help_request": world.request.pk},
+        follow=True,
+    )  # fmt: skip
+    assert "already ended early" in again.content.decode()
+    assert AuditEntry.objects.filter(action="matching.rematch").count() == 1
+    assert AuditEntry.objects.filter(action="mentorship.end").count() == 1
+
+
+def test_a_replay_after_the_mentee_was_paired_again_changes_nothing(client, matchable):
     world = matchable
     client.force_login(world.coordinator)
     _rematch(client, world)

@@ -37,7 +37,6 @@ def cycle_help(request: HttpRequest, pk: int) -> HttpResponse:
         "quiet_unflagged": selectors.unflagged_at_risk_count(cycle=cycle),
         "at_risk_weeks": health.at_risk_weeks(),
         "form": ResolveForm(),
-        "reply_form": HelpReplyForm(),
     }
     return render(request, "programs/coordinator/help.html", context)
 
@@ -80,7 +79,9 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def help_request_reply(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = help_request_for(request, pk)
     form = HelpReplyForm(request.POST)
-    back = reverse("programs:cycle-help", args=[help_request.mentorship.cycle_id]) + f"?status=all#help-{help_request.pk}"
+    # Back to the list the request is on (a resolved request is only under "all" and "resolved").
+    status = "open" if help_request.resolved_at is None else "all"
+    back = reverse("programs:cycle-help", args=[help_request.mentorship.cycle_id]) + f"?status={status}#help-{help_request.pk}"
     if not form.is_valid():
         messages.error(request, "Nothing was sent: " + " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
