@@ -8,7 +8,18 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 
 from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, MeetingFormat
-from programs.models import RSVP, Agreement, Event, HelpRequest, Meeting, Mentorship, PairFlag, Program
+from programs.models import (
+    RSVP,
+    Agreement,
+    Event,
+    HelpReply,
+    HelpRequest,
+    Meeting,
+    MeetingRequest,
+    Mentorship,
+    PairFlag,
+    Program,
+)
 
 from .builds import CycleBuild
 from .content import EXPECTATIONS, HELP_MESSAGES, MEETING_NOTES, PROGRESS_NOTES
@@ -117,7 +128,46 @@ def help_and_flags(
     HelpRequest.objects.bulk_create(requests)
     PairFlag.objects.bulk_create(flags)
     _true_timestamps(rng, requests, flags, last_held, today)
-    return {"help_requests": len(requests), "flags": len(flags)}
+    replies = _coordinator_replies(requests, coordinator)
+    proposals = _proposed_time(build, demo_mentee, today)
+    return {"help_requests": len(requests), "flags": len(flags), "help_replies": replies, "proposed_times": proposals}
+
+
+def _coordinator_replies(requests: list[HelpRequest], coordinator) -> int:
+    """The handled request got an answer before it was resolved, as a coordinator would write it."""
+    handled = [r for r in requests if r.resolved_at]
+    replies = [
+        HelpReply(
+            help_request=r,
+            author=coordinator,
+            text="Thanks for raising this. I spoke to you both: let's try monthly phone check-ins until "
+            "storm season ends, and I will check in with you again in a month.",
+        )
+        for r in handled
+    ]
+    HelpReply.objects.bulk_create(replies)
+    for reply in replies:  # created_at is auto_now_add: give it the time it was written
+        reply.created_at = reply.help_request.resolved_at - timedelta(hours=2)
+    HelpReply.objects.bulk_update(replies, ["created_at"])
+    return len(replies)
+
+
+def _proposed_time(build: CycleBuild, demo_mentee: Employee, today: date) -> int:
+    """The demo mentee proposed a time her mentor has not answered yet (his home lists it)."""
+    pair = next(
+        (p for p in build.pairs if p.mentee is demo_mentee.person and p.status == Mentorship.Status.ACTIVE), None
+    )
+    if pair is None:
+        return 0
+    proposal = MeetingRequest.objects.create(
+        mentorship=pair,
+        proposed_by=pair.mentee,
+        starts_at=at(workday(today + timedelta(days=6)), 11),
+        duration_minutes=45,
+        note="Could we go over my briefing draft before it goes to the director?",
+    )
+    MeetingRequest.objects.filter(pk=proposal.pk).update(created_at=at(today - timedelta(days=1), 17, 20))
+    return 1
 
 
 def _true_timestamps(

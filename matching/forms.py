@@ -220,3 +220,12 @@ class DecideForm(forms.Form):
     note = forms.CharField(
         label="Note to the mentee (optional)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RematchForm(forms.Form):
+    """End a pair so its mentee is matched again (the help-and-flags page posts it)."""
+
+    reason = forms.CharField(
+        label="Why a new match?", max_length=480, error_messages={"required": "Say why this mentee needs a new match."}
+    )
+    help_request = forms.IntegerField(required=False, widget=forms.HiddenInput)

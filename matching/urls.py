@@ -14,6 +14,7 @@ urlpatterns = [
     path("cycles/<int:pk>/runs/new/", coordinator.run_start, name="run-start"),
     path("cycles/<int:pk>/coverage/", coordinator.coverage, name="coverage"),
     path("cycles/<int:pk>/compare/", coordinator.compare, name="compare"),
+    path("pairs/<int:pk>/rematch/", coordinator.rematch, name="rematch"),
     path("runs/<int:pk>/", coordinator.run_detail, name="run-detail"),
     path("runs/<int:pk>/status/", coordinator.run_status, name="run-status"),
     path("runs/<int:pk>/audit/", coordinator.run_audit, name="run-audit"),

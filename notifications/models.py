@@ -42,6 +42,10 @@ class Kind(models.TextChoices):
     EXPORT_READY = "export_ready", "Export ready to download"
     ROSTER_APPLIED = "roster_applied", "Roster import applied"
     ROSTER_SEPARATIONS = "roster_separations", "Pairs ended by the roster"
+    HELP_REPLY = "help_reply", "Coordinator replied to a help request"
+    MEETING_REQUESTED = "meeting_requested", "Meeting time proposed (mentor)"
+    MEETING_REQUEST_ACCEPTED = "meeting_request_accepted", "Proposed meeting accepted"
+    MEETING_REQUEST_DECLINED = "meeting_request_declined", "Proposed meeting declined"
 
 
 # Nudges can be turned off (Person.receives_nudges); everything else is an essential notice.
@@ -69,6 +73,11 @@ COMPOSED = frozenset(
         Kind.EXPORT_READY,
         Kind.ROSTER_APPLIED,
         Kind.ROSTER_SEPARATIONS,
+        # Composed by programs.emails in the recipient's time zone (programs cannot import notifications).
+        Kind.HELP_REPLY,
+        Kind.MEETING_REQUESTED,
+        Kind.MEETING_REQUEST_ACCEPTED,
+        Kind.MEETING_REQUEST_DECLINED,
     }
 )
 

@@ -19,7 +19,7 @@ from matching.models import MenteeChoice
 from notifications.models import Delivery
 from privacy.selectors import may_remove
 from profiles.models import DevelopmentGoal, GoalProgressNote, Person
-from programs.models import Agreement, Enrollment, HelpRequest, Meeting, Mentorship
+from programs.models import Agreement, Enrollment, HelpReply, HelpRequest, Meeting, MeetingRequest, Mentorship
 from surveys.models import Answer, Draft, Invitation, QuestionKind, Response
 
 REMOVED = "[removed]"
@@ -61,6 +61,9 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             "willing_to_mentor": person.willing_to_mentor,
             "mentor_capacity": person.mentor_capacity,
             "receives_nudges": person.receives_nudges,
+            "phone": person.phone,
+            "show_email_to_pair": person.show_email_to_pair,
+            "show_phone_to_pair": person.show_phone_to_pair,
         },
         "skills": [
             {"skill": s.skill.name, "level": s.level, "will_teach": s.will_teach}
@@ -114,8 +117,23 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             for r in person.rsvps.select_related("event")
         ],
         "help_requests": [
-            {"kind": h.kind, "message": h.message, "created_at": h.created_at.isoformat()}
-            for h in HelpRequest.objects.filter(requested_by=person)
+            {
+                "kind": h.kind,
+                "message": h.message,
+                "created_at": h.created_at.isoformat(),
+                "replies": [{"text": r.text, "created_at": r.created_at.isoformat()} for r in h.replies.all()],
+            }
+            for h in HelpRequest.objects.filter(requested_by=person).prefetch_related("replies")
+        ],
+        "meeting_times_proposed": [
+            {
+                "pair": str(r.mentorship_id),
+                "starts_at": r.starts_at.isoformat(),
+                "status": r.status,
+                "note": r.note,
+                "answer": r.response_note,
+            }
+            for r in MeetingRequest.objects.filter(mentorship__in=pairs).order_by("starts_at", "pk")
         ],
         "named_survey_answers": [
             {
@@ -135,7 +153,8 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     Kept: department, grade, hire/retirement/separation dates (retention and knowledge reports),
     pairs, meetings (date, format, length), RSVPs and attendance, numeric survey answers.
     Removed: name, e-mail, login, bio, skills, goals' free text and notes, private meeting notes
-    of their pairs, messages they wrote, their link to named survey answers and those answers'
+    of their pairs and the notes on times proposed in them, messages they wrote and the
+    coordinators' replies to them, their link to named survey answers and those answers'
     free text, pending e-mails, and their name wherever the audit log wrote it as text.
 
     `by` must be allowed to (privacy.selectors: staff, or a coordinator of a program the person
@@ -173,6 +192,8 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     GoalProgressNote.objects.filter(Q(goal__person=person) | Q(author=person)).update(text=REMOVED)
     DevelopmentGoal.objects.filter(person=person).exclude(aim="").update(aim=REMOVED)
     HelpRequest.objects.filter(requested_by=person).update(message=REMOVED)
+    HelpReply.objects.filter(help_request__requested_by=person).update(text=REMOVED)
+    MeetingRequest.objects.filter(mentorship__in=pairs).update(note="", response_note="")
     Enrollment.objects.filter(person=person).update(motivation="", decision_note="")
     MenteeChoice.objects.filter(Q(mentee=person) | Q(mentor=person)).update(note="")
     person.skills.all().delete()
@@ -195,6 +216,8 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     person.employee_id = None
     person.title = ""
     person.office_location = ""
+    person.phone = ""
+    person.show_email_to_pair = person.show_phone_to_pair = False
     person.bio = ""
     person.supervisor = None
     person.willing_to_mentor = False

@@ -33,6 +33,8 @@ class ProfileForm(forms.ModelForm):
             "willing_to_mentor",
             "mentor_capacity",
             "receives_nudges",
+            "show_email_to_pair",
+            "show_phone_to_pair",
         ]
         labels = {"office_location": "Office location", "bio": "About me"}
         help_texts = {

@@ -89,6 +89,17 @@ class Person(models.Model):
         default=True,
         help_text="Reminders and nudges. Essential notices (decisions, matches, changes) are always sent.",
     )
+    # What the other person of a pair sees on the pair page (programs' pair page reads these).
+    show_email_to_pair = models.BooleanField(
+        "show my work e-mail to my mentor or mentee",
+        default=True,
+        help_text="Shown on your pair page only, to the other person of the pair and the program's coordinators.",
+    )
+    show_phone_to_pair = models.BooleanField(
+        "show my work phone to my mentor or mentee",
+        default=False,
+        help_text="Shown on your pair page only, to the other person of the pair and the program's coordinators.",
+    )
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

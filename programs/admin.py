@@ -15,8 +15,10 @@ from programs.models import (
     Cycle,
     Enrollment,
     Event,
+    HelpReply,
     HelpRequest,
     Meeting,
+    MeetingRequest,
     Mentorship,
     PairFlag,
     Program,
@@ -179,8 +181,22 @@ class MeetingAdmin(admin.ModelAdmin):
     exclude = ["private_notes"]
 
 
+class HelpReplyInline(admin.TabularInline):
+    """What the coordinators answered: read-only here, it was mailed as written."""
+
+    model = HelpReply
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(HelpRequest)
 class HelpRequestAdmin(admin.ModelAdmin):
+    inlines = [HelpReplyInline]
     list_display = ["mentorship", "kind", "requested_by", "created_at", "resolved_at", "resolved_by"]
     list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter), "mentorship__cycle__program"]
     search_fields = [*PAIR_SEARCH, "message", "resolution"]
@@ -197,3 +213,14 @@ class PairFlagAdmin(admin.ModelAdmin):
     autocomplete_fields = ["mentorship", "resolved_by"]
     list_select_related = ["mentorship__mentor", "mentorship__mentee", "resolved_by"]
     readonly_fields = ["raised_at"]
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(admin.ModelAdmin):
+    list_display = ["mentorship", "starts_at", "status", "proposed_by", "created_at", "responded_at"]
+    list_filter = ["status", "mentorship__cycle__program"]
+    search_fields = PAIR_SEARCH
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["mentorship", "proposed_by", "meeting"]
+    list_select_related = ["mentorship__mentor", "mentorship__mentee", "proposed_by"]
+    readonly_fields = ["created_at"]

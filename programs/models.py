@@ -389,6 +389,62 @@ class HelpRequest(models.Model):
         return f"{self.get_kind_display()} for {self.mentorship}"
 
 
+class HelpReply(models.Model):
+    """A coordinator's answer to a help request: shown on the request and mailed to who asked."""
+
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "help replies"
+
+    def __str__(self) -> str:
+        return f"Reply to {self.help_request}"
+
+
+class MeetingRequest(models.Model):
+    """A time the mentee proposes; the mentor (who schedules meetings) accepts or declines it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the mentor"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meeting_requests")
+    proposed_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        "length (minutes)", default=60, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    meeting_format = models.CharField("format", max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.VIDEO)
+    note = models.CharField("note to the mentor", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    response_note = models.CharField("note to the mentee", max_length=500, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # The meeting accepting it scheduled (through programs.services.meetings.meeting_schedule).
+    meeting = models.OneToOneField(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="request")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            # The same time proposed twice (a double submit) is one proposal.
+            models.UniqueConstraint(
+                fields=["mentorship", "starts_at"], condition=Q(status="pending"), name="one_pending_request_per_time"
+            )
+        ]
+        indexes = [models.Index(fields=["mentorship", "status"])]
+
+    def __str__(self) -> str:
+        return f"Proposed meeting {self.starts_at:%Y-%m-%d %H:%M} ({self.mentorship})"
+
+
 class PairFlag(models.Model):
     """A reason to think a pair is at risk. Raised by surveys, help requests or the sweep."""
 

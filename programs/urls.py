@@ -21,6 +21,22 @@ participant_urls = [
     path("pairs/<int:pk>/meetings/log/", participant.meeting_record, name="meeting-record"),
     path("pairs/<int:pk>/meetings/<int:meeting_pk>/log/", participant.meeting_log, name="meeting-log"),
     path("pairs/<int:pk>/meetings/<int:meeting_pk>/cancel/", participant.meeting_cancel, name="meeting-cancel"),
+    path("pairs/<int:pk>/meetings/propose/", participant.meeting_propose, name="meeting-propose"),
+    path(
+        "pairs/<int:pk>/meeting-requests/<int:request_pk>/accept/",
+        participant.meeting_request_accept,
+        name="meeting-request-accept",
+    ),
+    path(
+        "pairs/<int:pk>/meeting-requests/<int:request_pk>/decline/",
+        participant.meeting_request_decline,
+        name="meeting-request-decline",
+    ),
+    path(
+        "pairs/<int:pk>/meeting-requests/<int:request_pk>/withdraw/",
+        participant.meeting_request_withdraw,
+        name="meeting-request-withdraw",
+    ),
     path("pairs/<int:pk>/goals/<int:goal_pk>/notes/", participant.goal_note_add, name="goal-note-add"),
     path("pairs/<int:pk>/help/", participant.pair_help, name="pair-help"),
 ]
@@ -41,6 +57,7 @@ coordinator_urls = [
     path("coordinate/pairs/<int:pk>/end/", coordinator.pair_end, name="pair-end"),
     path("coordinate/pairs/<int:pk>/complete/", coordinator.pair_complete, name="pair-complete"),
     path("coordinate/help-requests/<int:pk>/resolve/", coordinator.help_request_resolve, name="help-resolve"),
+    path("coordinate/help-requests/<int:pk>/reply/", coordinator.help_request_reply, name="help-reply"),
     path("coordinate/flags/<int:pk>/resolve/", coordinator.flag_resolve, name="flag-resolve"),
     path("coordinate/events/<int:pk>/edit/", coordinator.event_edit, name="event-edit"),
     path("coordinate/events/<int:pk>/cancel/", coordinator.event_cancel, name="event-cancel"),

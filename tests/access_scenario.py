@@ -44,8 +44,10 @@ from programs.models import (
     Cycle,
     Enrollment,
     Event,
+    HelpReply,
     HelpRequest,
     Meeting,
+    MeetingRequest,
     Mentorship,
     PairFlag,
     Program,
@@ -99,6 +101,8 @@ class Scenario:
     event: Event
     enrollment: Enrollment
     help_request: HelpRequest
+    help_reply: HelpReply
+    meeting_request: MeetingRequest
     ended_pair: Mentorship
     resolved_request: HelpRequest
     flag: PairFlag
@@ -140,6 +144,8 @@ def private_texts(s: Scenario) -> list[str]:
         s.flag.detail,
         s.ended_pair.end_reason,
         s.resolved_request.resolution,
+        s.help_reply.text,
+        s.meeting_request.note,
     ]
 
 
@@ -196,6 +202,12 @@ def build_scenario(media_root: Path) -> Scenario:
         mentorship=pair, requested_by=mentee, kind=HelpRequest.Kind.HELP, message="We cannot find a time."
     )
     flag = PairFlag.objects.create(mentorship=pair, reason=PairFlag.Reason.HELP, detail="Asked for help")
+    help_reply = HelpReply.objects.create(
+        help_request=help_request, author=coordinator, text="I will call you both on Tuesday."
+    )
+    meeting_request = MeetingRequest.objects.create(
+        mentorship=pair, proposed_by=mentee, starts_at=now + timedelta(days=3), note="Before my budget review."
+    )
 
     survey = OpenSurveyFactory(cycle=cycle, title="Matrix pulse survey", anonymous=False)
     question = QuestionFactory(survey=survey, kind=QuestionKind.LIKERT, text="How is it going?")
@@ -251,7 +263,7 @@ def build_scenario(media_root: Path) -> Scenario:
         users=users, program=program, program_b=program_b, cycle=cycle, cycle_b=cycle_b, mentee=mentee,
         mentor=mentor, other=other, pair=pair, agreement=agreement, meeting=meeting, other_meeting=other_meeting,
         held_meeting=held_meeting, goal=goal, other_goal=other_goal, note=note, event=event, enrollment=enrollment,
-        help_request=help_request, ended_pair=ended_pair, resolved_request=resolved_request, flag=flag, skill=skill,
+        help_request=help_request, help_reply=help_reply, meeting_request=meeting_request, ended_pair=ended_pair, resolved_request=resolved_request, flag=flag, skill=skill,
         category=category, survey=survey, question=question, template=template, template_question=template_question,
         shared_template=shared_template, shared_question=shared_question,
         invitation=invitation, survey_token=invitation.token, used_invitation=used_invitation, run=run,

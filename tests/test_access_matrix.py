@@ -113,6 +113,10 @@ def goal(s: Scenario) -> dict[str, Any]:
     return {"pk": s.goal.pk}
 
 
+def meeting_request(s: Scenario) -> dict[str, Any]:
+    return {"pk": s.pair.pk, "request_pk": s.meeting_request.pk}
+
+
 def run(s: Scenario) -> dict[str, Any]:
     return {"pk": s.run.pk}
 
@@ -204,6 +208,10 @@ ROWS: list[Row] = [
     row("programs:meeting-cancel", lambda s: {"pk": s.pair.pk, "meeting_pk": s.meeting.pk}, "55555555", post="L34R3444"),
     row("programs:goal-note-add", lambda s: {"pk": s.pair.pk, "goal_pk": s.goal.pk}, "L2423444"),
     row("programs:pair-help", pair, "L2423444"),
+    row("programs:meeting-propose", pair, "L2433444"),
+    row("programs:meeting-request-accept", meeting_request, "55555555", post="L34R3444"),
+    row("programs:meeting-request-decline", meeting_request, "55555555", post="L34R3444"),
+    row("programs:meeting-request-withdraw", meeting_request, "55555555", post="LR433444"),
     # --- programs: coordinators ---------------------------------------------------------------
     row("programs:coordinator-home", None, ANY_COORDINATOR),
     row("programs:program-create", None, ANY_COORDINATOR),
@@ -219,6 +227,7 @@ ROWS: list[Row] = [
     row("programs:pair-end", pair, COORDINATOR_OF_A),
     row("programs:pair-complete", pair, COORDINATOR_OF_A),
     row("programs:help-resolve", lambda s: {"pk": s.help_request.pk}, "55555555", post="L333R433"),
+    row("programs:help-reply", lambda s: {"pk": s.help_request.pk}, "55555555", post="L333R433"),
     row("programs:flag-resolve", lambda s: {"pk": s.flag.pk}, "55555555", post="L333R433"),
     row("programs:event-edit", event, COORDINATOR_OF_A),
     row("programs:event-cancel", event, COORDINATOR_OF_A),
@@ -232,6 +241,7 @@ ROWS: list[Row] = [
     row("matching:run-start", cycle, "L3335533", post="L333R433"),
     row("matching:coverage", cycle, COORDINATOR_OF_A),
     row("matching:compare", cycle, COORDINATOR_OF_A),
+    row("matching:rematch", pair, "L3335533", post="L333R433"),
     row("matching:run-detail", run, COORDINATOR_OF_A),
     row("matching:run-status", run, COORDINATOR_OF_A),
     row("matching:run-audit", run, COORDINATOR_OF_A),
@@ -484,7 +494,7 @@ def leaked(s: Scenario, role: str, entry: Row, response: Any) -> list[str]:
 
 PRIVATE_TEXT_NAMES = (
     "meeting notes", "progress note", "help request", "agreement", "ban reason", "flag detail", "end reason",
-    "help resolution",
+    "help resolution", "help reply", "meeting proposal note",
 )
 
 

@@ -141,6 +141,7 @@ def _every_email(s: Scenario) -> list[Any]:
     from matching.emails import mentee_choice_declined
     from notifications.emails import SENDERS, composed, load_subject
     from notifications.models import Delivery
+    from programs import emails as program_emails
     from reports import emails as report_emails
 
     rsvp = s.event.rsvps.select_related("person").first()
@@ -177,6 +178,11 @@ def _every_email(s: Scenario) -> list[Any]:
     report_emails.export_ready(export_file=s.export_file, keep_days=7)
     report_emails.roster_applied(roster_import=s.roster_import, to="hr@example.gov", result={"new": 1}, error="")
     send_invitation(invitation=AccountInvitation.objects.first(), token=s.account_invitation_token, name="Nia")
+    program_emails.help_reply(s.help_reply)
+    program_emails.meeting_requested(s.meeting_request)
+    for status in ("accepted", "declined"):
+        s.meeting_request.status, s.meeting_request.response_note = status, "See you then."
+        program_emails.meeting_request_answered(s.meeting_request)
     for delivery in Delivery.objects.exclude(pk__in=before):
         assert delivery.is_composed, delivery.kind
         messages.append(composed(delivery))

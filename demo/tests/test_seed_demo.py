@@ -234,6 +234,19 @@ def test_help_requests_and_flags_carry_their_own_times_not_the_seeds(seeded: str
     assert len(set(raised)) > 1 and all(r <= now for r in raised)
 
 
+def test_a_handled_request_has_a_reply_and_the_demo_mentor_has_a_time_to_answer(client, seeded: str) -> None:
+    from programs.models import HelpReply, MeetingRequest
+
+    reply = HelpReply.objects.select_related("help_request").get()
+    assert reply.help_request.created_at < reply.created_at < reply.help_request.resolved_at
+    mentor = Person.objects.get(user__email=login_email("mentor"))
+    proposal = MeetingRequest.objects.get(status=MeetingRequest.Status.PENDING)
+    assert proposal.mentorship.mentor == mentor and proposal.starts_at > timezone.now()
+    client.force_login(mentor.user)
+    home = client.get(reverse("programs:participant-home")).content.decode()
+    assert "proposed 1 meeting time." in home
+
+
 def test_the_workforce_looks_like_a_real_department(seeded: str) -> None:
     today = timezone.localdate()
     assert Person.objects.count() == PEOPLE

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from matching.models import MatchBan, MatchProposal, MatchRun, MenteeChoice
 from profiles.models import Department, DevelopmentGoal, GoalStatus, Person, PersonSkill
-from programs.models import Cycle, Enrollment
+from programs.models import Cycle, Enrollment, Mentorship
 from programs.selectors.access import coordinated_cycles, person_of
 
 COMPONENT_LABELS = {
@@ -56,6 +56,38 @@ SHOW = {"all": "Pairs and unmatched mentees", "pairs": "Pairs only", "unmatched"
 
 def cycle_for_coordinator(user: Any, pk: int) -> Cycle:
     return get_object_or_404(coordinated_cycles(user).select_related("program"), pk=pk)
+
+
+def mentorship_for_coordinator(user: Any, pk: int) -> Mentorship:
+    return get_object_or_404(
+        Mentorship.objects.select_related("cycle__program", "mentor", "mentee").filter(
+            cycle__in=coordinated_cycles(user)
+        ),
+        pk=pk,
+    )
+
+
+def ready_mentee(cycle: Cycle, person_id: Any) -> tuple[Person, Mentorship | None] | None:
+    """The mentee named by the matching page's ?ready= (after a rematch), if they are waiting for
+    a mentor in this cycle: an approved mentee with no active pair. With the pair that closed."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        return None
+    person = (
+        Person.objects.filter(
+            pk=pk, separated_on__isnull=True, enrollments__cycle=cycle, enrollments__role=Enrollment.Role.MENTEE,
+            enrollments__status=Enrollment.Status.APPROVED,
+        )
+        .exclude(mentorships_as_mentee__cycle=cycle, mentorships_as_mentee__status=Mentorship.Status.ACTIVE)
+        .first()
+    )
+    if person is None:
+        return None
+    last = (
+        Mentorship.objects.filter(cycle=cycle, mentee=person).select_related("mentor").order_by("-ended_on", "-pk").first()
+    )
+    return person, last
 
 
 def run_for_coordinator(user: Any, pk: int) -> MatchRun:

@@ -3,7 +3,8 @@
 Candidates are the approved, still-employed enrollments of the cycle. Mentees bring the goals
 named on their application (or, when none has a skill, their active IDP goals); mentors bring
 their skills and capacity. Active pairs of the cycle become locks; pairs of earlier cycles are
-prior pairs; coordinator bans and mentors who declined a mentee's request are bans.
+prior pairs; coordinator bans, pairs that closed in this cycle and mentors who declined a
+mentee's request are bans.
 """
 
 from __future__ import annotations
@@ -135,6 +136,13 @@ def cycle_input(
         .values_list("mentor_id", "mentee_id")
     )
     bans = set(MatchBan.objects.filter(cycle=cycle).values_list("mentor_id", "mentee_id")) | set(extra_bans)
+    # A pair that closed in this cycle is never made again in it (programs.rules refuses it at
+    # publishing), so the engine must not propose it: a rematched mentee gets a new mentor.
+    bans |= set(
+        Mentorship.objects.filter(cycle=cycle, mentee_id__in=list(mentee_rows))
+        .exclude(status=Mentorship.Status.ACTIVE)
+        .values_list("mentor_id", "mentee_id")
+    )
 
     choices: dict[int, list[int]] = defaultdict(list)
     for mentor_id, mentee_id, status in (

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import coordinator_required
@@ -20,13 +21,15 @@ from audit.services import audit_record
 from matching import selectors
 from matching.engine import ProblemError
 from matching.exports import RunAuditExport
-from matching.forms import BanForm, CompareForm, MatchSettingsForm, PairPickForm, SwapForm, score_scale
+from matching.forms import BanForm, CompareForm, MatchSettingsForm, PairPickForm, RematchForm, SwapForm, score_scale
 from matching.models import MatchBan, MatchRun, MatchSettings
 from matching.selectors.audit import run_audit as audit_of
 from matching.selectors.publish import publish_problems
 from matching.services import review, runs
+from matching.services.choice import mentee_suggestions
 from matching.services.inputs import settings_for
-from programs.models import Enrollment
+from matching.services.rematch import mentee_rematch
+from programs.models import Enrollment, HelpRequest
 from programs.selectors.access import coordinated_cycles
 
 
@@ -77,6 +80,10 @@ def _render_cycle(request: HttpRequest, cycle: Any, *, ban_form: BanForm | None 
         "compare_form": compare_form if len(done) > 1 else None,
         "settings_mode": settings_for(cycle)[1],
     }
+    ready = selectors.ready_mentee(cycle, request.GET.get("ready"))
+    if ready is not None:
+        # After a rematch: the mentee's best mentors now, to pair by hand or to wait for a run.
+        context.update(ready=ready[0], ready_last=ready[1], ready_suggestions=mentee_suggestions(cycle=cycle, mentee=ready[0]))
     return render(request, "matching/cycle.html", context, status=status)
 
 
@@ -170,6 +177,32 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         by_pk = {str(r.pk): r for r in done}
         comparison = runs.runs_compare(a=by_pk[form.cleaned_data["a"]], b=by_pk[form.cleaned_data["b"]])
     return render(request, "matching/compare.html", {"cycle": cycle, "form": form, "comparison": comparison})
+
+
+@coordinator_required
+@require_POST
+def rematch(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a pair and send its coordinator to matching with the mentee ready for a new mentor."""
+    mentorship = selectors.mentorship_for_coordinator(request.user, pk)
+    form = RematchForm(request.POST)
+    back = reverse("programs:cycle-help", args=[mentorship.cycle_id])
+    if not form.is_valid():
+        messages.error(request, "No rematch was started: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    help_request = None
+    if form.cleaned_data["help_request"]:
+        help_request = get_object_or_404(
+            HelpRequest.objects.select_related("mentorship"), pk=form.cleaned_data["help_request"], mentorship=mentorship
+        )
+    try:
+        mentee_rematch(mentorship=mentorship, by=request.user, reason=form.cleaned_data["reason"], help_request=help_request)
+    except ValidationError as error:
+        messages.error(request, "No rematch was started: " + " ".join(error.messages))
+        return redirect(back)
+    messages.success(
+        request, f"The pair {mentorship} has ended. {mentorship.mentee} is ready to be matched with a new mentor."
+    )
+    return redirect(f"{reverse('matching:cycle', args=[mentorship.cycle_id])}?ready={mentorship.mentee_id}#ready")
 
 
 # ---------------------------------------------------------------- a run

@@ -15,7 +15,7 @@ from profiles.tests.factories import (
     PersonSkillFactory,
     UserFactory,
 )
-from programs.models import Meeting, Mentorship
+from programs.models import HelpReply, HelpRequest, Meeting, MeetingRequest, Mentorship
 from programs.tests.factories import MeetingFactory, MentorshipFactory, RSVPFactory
 from surveys.models import Answer, Invitation, QuestionKind, Response
 from surveys.tests.factories import InvitationFactory, OpenSurveyFactory, QuestionFactory
@@ -154,3 +154,41 @@ def test_only_coordinators_may_remove_people(client, who):
     assert response.status_code == (302 if who == "anonymous" else 403)
     person.refresh_from_db()
     assert person.anonymised_at is None
+
+
+def _reply_and_proposal(pair):
+    request = HelpRequest.objects.create(
+        mentorship=pair, requested_by=pair.mentee, kind="rematch", message="We never meet."
+    )
+    HelpReply.objects.create(help_request=request, text="I will find you a new mentor.")
+    MeetingRequest.objects.create(
+        mentorship=pair, proposed_by=pair.mentee, starts_at=timezone.now() + timedelta(days=2),
+        note="After my medical appointment", status=MeetingRequest.Status.DECLINED, response_note="I am away",
+    )  # fmt: skip
+
+
+def test_my_data_holds_replies_proposed_times_and_contact_choices(client, pair):
+    _reply_and_proposal(pair)
+    mentee = pair.mentee
+    client.force_login(mentee.user)
+    data = json.loads(client.get(reverse("privacy:my-data") + "?format=json").content)
+    assert data["help_requests"][0]["replies"][0]["text"] == "I will find you a new mentor."
+    assert data["meeting_times_proposed"][0]["note"] == "After my medical appointment"
+    assert data["profile"]["show_email_to_pair"] is True and data["profile"]["show_phone_to_pair"] is False
+
+
+def test_removing_a_person_removes_replies_to_them_proposal_notes_and_phone(client, pair):
+    _reply_and_proposal(pair)
+    mentee = pair.mentee
+    mentee.separated_on, mentee.phone = timezone.localdate() - timedelta(days=3), "+1 202 555 0100"
+    mentee.save()
+    coordinator = CoordinatorFactory()
+    pair.cycle.program.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    url = reverse("privacy:person-remove", args=[mentee.pk])
+    assert client.post(url, {"reason": "Left", "confirm": "on"}).status_code == 302
+    assert HelpReply.objects.get().text == "[removed]"
+    proposal = MeetingRequest.objects.get()
+    assert (proposal.note, proposal.response_note) == ("", "")
+    mentee.refresh_from_db()
+    assert mentee.phone == "" and not mentee.show_email_to_pair

@@ -216,5 +216,15 @@ class PairCompleteForm(forms.Form):
     note = forms.CharField(label="Note (optional)", max_length=500, required=False)
 
 
+class HelpReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Reply to the participant",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a reply before sending it."},
+        help_text="Shown on their request and sent to them by e-mail. The other person of the pair does not see it.",
+    )
+
+
 class ResolveForm(forms.Form):
     resolution = forms.CharField(label="What was done", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -170,6 +170,28 @@ class MeetingScheduleForm(forms.Form):
     )
 
 
+class MeetingProposeForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Date and time",
+        widget=DateTimeLocalInput(),
+        help_text="In your time zone.",
+        error_messages={"invalid": "Enter a date and time like 2026-12-01 14:30.", "required": "Choose a date and time."},
+    )
+    meeting_format = forms.ChoiceField(label="Format", choices=MeetingFormat.choices)
+    duration_minutes = MeetingScheduleForm.base_fields["duration_minutes"]
+    note = forms.CharField(
+        label="Note to your mentor (optional)", max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MeetingDeclineForm(forms.Form):
+    note = forms.CharField(
+        label="Why not, or another time that suits you", max_length=500,
+        error_messages={"required": "Say why, or suggest another time, so your mentee can propose again."},
+    )
+
+
 class MeetingLogForm(VisibleChoiceErrorsMixin, forms.Form):
     duration_minutes = MeetingScheduleForm.base_fields["duration_minutes"]
     meeting_format = forms.ChoiceField(label="Format", choices=MeetingFormat.choices)

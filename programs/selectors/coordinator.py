@@ -10,7 +10,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import DevelopmentGoal, PersonSkill
-from programs.models import RSVP, Cycle, Enrollment, Event, HelpRequest, Meeting, Mentorship, PairFlag, Program
+from programs.models import (
+    RSVP,
+    Cycle,
+    Enrollment,
+    Event,
+    HelpReply,
+    HelpRequest,
+    Meeting,
+    Mentorship,
+    PairFlag,
+    Program,
+)
 from programs.selectors import health
 from programs.selectors.access import coordinated_programs
 
@@ -121,8 +132,10 @@ def _by_status(queryset: QuerySet, status: str, oldest: str) -> QuerySet:
 
 
 def help_requests(*, cycle: Cycle, status: str = "open") -> QuerySet[HelpRequest]:
-    rows = HelpRequest.objects.filter(mentorship__cycle=cycle).select_related(
-        "mentorship__mentor", "mentorship__mentee", "requested_by", "resolved_by"
+    rows = (
+        HelpRequest.objects.filter(mentorship__cycle=cycle)
+        .select_related("mentorship__mentor", "mentorship__mentee", "requested_by", "resolved_by")
+        .prefetch_related(Prefetch("replies", queryset=HelpReply.objects.select_related("author")))
     )
     return _by_status(rows, status, "created_at")
 

@@ -12,7 +12,19 @@ from django.utils import timezone
 
 from common.dates import when
 from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, Person
-from programs.models import RSVP, Agreement, Cycle, Enrollment, Event, HelpRequest, Meeting, Mentorship, Program
+from programs.models import (
+    RSVP,
+    Agreement,
+    Cycle,
+    Enrollment,
+    Event,
+    HelpReply,
+    HelpRequest,
+    Meeting,
+    MeetingRequest,
+    Mentorship,
+    Program,
+)
 
 QUIET_AFTER = timedelta(weeks=4)  # "no meeting logged in four weeks" on the home page
 HOME_EVENTS = 5
@@ -148,9 +160,20 @@ def mentorships_with_meetings(qs: QuerySet[Mentorship], *, now: datetime) -> Que
     upcoming = Meeting.objects.filter(
         mentorship=OuterRef("pk"), status=Meeting.Status.SCHEDULED, scheduled_at__gte=now
     )
+    # Times the mentee proposed that still wait for the mentor's answer (and can still be accepted).
+    proposed = (
+        MeetingRequest.objects.filter(
+            mentorship=OuterRef("pk"), status=MeetingRequest.Status.PENDING, starts_at__gte=now
+        )
+        .order_by()
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return qs.select_related("cycle__program", "mentor", "mentee", "agreement").annotate(
         last_meeting_at=Subquery(held.order_by("-scheduled_at").values("scheduled_at")[:1]),
         next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
+        proposed_times=Coalesce(Subquery(proposed, output_field=IntegerField()), Value(0)),
     )
 
 
@@ -194,6 +217,14 @@ def _todos(data: HomeData, *, now: datetime) -> list[Todo]:
     for m in data.mentorships:
         if m.status != Mentorship.Status.ACTIVE:
             continue
+        if m.my_role == "mentor" and m.proposed_times:
+            todos.append(
+                Todo(
+                    f"{m.other} proposed {m.proposed_times} meeting time{'s' if m.proposed_times > 1 else ''}.",
+                    m.get_absolute_url() + "#meeting-requests",
+                    "Accept or decline",
+                )
+            )
         last = m.last_meeting_at
         started = timezone.make_aware(datetime.combine(m.started_on, datetime.min.time()))
         if (last or started) < now - QUIET_AFTER:
@@ -231,8 +262,16 @@ def pair_page(mentorship: Mentorship, *, viewer: Person | None, show_private: bo
     agreed_goal_ids = {g.pk for g in agreement.goals.all()} if agreement else set()
     for goal in goals:
         goal.in_agreement = goal.pk in agreed_goal_ids
+    # A participant sees their own requests and the coordinator's replies (what they wrote is
+    # for the coordinators: the other person of the pair does not see it); a coordinator sees all.
+    role = mentorship.role_of(viewer)
+    requests_qs = HelpRequest.objects.filter(mentorship=mentorship)
+    if role is not None:
+        requests_qs = requests_qs.filter(requested_by=viewer)
     help_requests = list(
-        HelpRequest.objects.filter(mentorship=mentorship).select_related("requested_by").order_by("-created_at")[:5]
+        requests_qs.select_related("requested_by")
+        .prefetch_related(Prefetch("replies", queryset=HelpReply.objects.order_by("created_at", "pk")))
+        .order_by("-created_at")[:5]
     )
     now = timezone.now()
     return {
@@ -250,4 +289,53 @@ def pair_page(mentorship: Mentorship, *, viewer: Person | None, show_private: bo
         "help_requests": help_requests,
         "show_private": show_private,
         "now": now,
+        "contacts": pair_contacts(mentorship, role),
+        **meeting_requests(mentorship),
+    }
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What the pair page shows of one person: only what they chose to share with their pair."""
+
+    person: Person
+    role: str  # "mentor" or "mentee"
+    email: str
+    phone: str
+
+
+def pair_contacts(mentorship: Mentorship, viewer_role: str | None) -> list[Contact]:
+    """The other person of the pair for a participant; both people for a coordinator.
+
+    Each field follows the person's own choice on their profile (e-mail shown, phone hidden
+    unless they say otherwise). The people are already loaded with the pair: no query.
+    """
+    people = [("mentor", mentorship.mentor), ("mentee", mentorship.mentee)]
+    if viewer_role is not None:
+        people = [(r, p) for r, p in people if r != viewer_role]
+    return [
+        Contact(
+            person=person,
+            role=role,
+            email=person.email if person.show_email_to_pair else "",
+            phone=person.phone.strip() if person.show_phone_to_pair else "",
+        )
+        for role, person in people
+    ]
+
+
+ANSWERED_SHOWN = 5
+
+
+def meeting_requests(mentorship: Mentorship) -> dict[str, list[MeetingRequest]]:
+    """Times the mentee proposed: those waiting (soonest first) and the last few answered."""
+    rows = MeetingRequest.objects.filter(mentorship=mentorship)
+    pending = MeetingRequest.Status.PENDING
+    last_answered = rows.exclude(status=pending).order_by("-responded_at", "-pk").values("pk")[:ANSWERED_SHOWN]
+    shown = list(rows.filter(Q(status=pending) | Q(pk__in=last_answered)).select_related("proposed_by"))  # one query
+    return {
+        "pending_requests": sorted((r for r in shown if r.status == pending), key=lambda r: (r.starts_at, r.pk)),
+        "answered_requests": sorted(
+            (r for r in shown if r.status != pending), key=lambda r: (r.responded_at, r.pk), reverse=True
+        ),
     }

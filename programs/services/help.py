@@ -1,4 +1,4 @@
-"""Resolving help requests and at-risk flags."""
+"""Answering and resolving help requests, and resolving at-risk flags."""
 
 from __future__ import annotations
 
@@ -9,10 +9,41 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from programs.models import HelpRequest, PairFlag
+from common.text import clean_text
+from programs import emails
+from programs.models import HelpReply, HelpRequest, PairFlag
 
 # The flag a help request raises, by kind of request (see the portal's help request service).
 FLAG_FOR_REQUEST = {HelpRequest.Kind.HELP: PairFlag.Reason.HELP, HelpRequest.Kind.REMATCH: PairFlag.Reason.REMATCH}
+
+
+REPLY_MAX = 4000
+
+
+@transaction.atomic
+def help_reply_create(*, help_request: HelpRequest, by: Any, text: str) -> HelpReply:
+    """A coordinator's reply to a help request: kept on the request and mailed to who asked.
+
+    Sending the same words twice (a double click, a resubmitted form) adds nothing and mails
+    nothing: the request's row is locked, so two submits at once are judged one after the other.
+    """
+    text = clean_text(text).strip()
+    if not text:
+        raise ValidationError({"text": "Write a reply before sending it."})
+    if len(text) > REPLY_MAX:
+        raise ValidationError({"text": f"A reply holds at most {REPLY_MAX} characters; this one has {len(text)}."})
+    locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+    if HelpReply.objects.filter(help_request=locked, text=text).exists():
+        raise ValidationError("This reply was already sent.")
+    reply = HelpReply.objects.create(help_request=help_request, author=by, text=text)
+    reply.help_request = help_request  # with its pair and people loaded, for the mail
+    # The words stay out of the log's summary: every program's coordinators read the log page.
+    audit_record(
+        actor=by, action="help.reply", target=help_request, summary=help_request.get_kind_display(),
+        data={"reply": reply.pk},
+    )
+    emails.help_reply(reply)
+    return reply
 
 
 @transaction.atomic

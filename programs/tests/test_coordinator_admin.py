@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from programs.models import Agreement, HelpRequest, PairFlag
+from programs.models import Agreement, HelpReply, HelpRequest, MeetingRequest, PairFlag
 from programs.tests.factories import EnrollmentFactory, EventFactory, MeetingFactory, RSVPFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,17 @@ def objects():
         "meeting": meeting,
         "helprequest": HelpRequest.objects.create(mentorship=pair, requested_by=pair.mentee, kind="help", message="?"),
         "pairflag": PairFlag.objects.create(mentorship=pair, reason="low_score"),
+        "meetingrequest": MeetingRequest.objects.create(
+            mentorship=pair, proposed_by=pair.mentee, starts_at=meeting.scheduled_at, meeting=meeting
+        ),
     }
+
+
+def test_a_help_request_shows_its_replies_read_only(admin_client, objects):
+    HelpReply.objects.create(help_request=objects["helprequest"], text="Spoke to both on Monday.")
+    response = admin_client.get(reverse("admin:programs_helprequest_change", args=[objects["helprequest"].pk]))
+    text = response.content.decode()
+    assert "Spoke to both on Monday." in text and 'name="replies-0-text"' not in text
 
 
 @pytest.fixture
@@ -39,7 +49,10 @@ def admin_client(client):
 
 @pytest.mark.parametrize(
     "model",
-    ["program", "cycle", "event", "rsvp", "enrollment", "mentorship", "agreement", "meeting", "helprequest", "pairflag"],
+    [
+        "program", "cycle", "event", "rsvp", "enrollment", "mentorship", "agreement", "meeting", "helprequest",
+        "pairflag", "meetingrequest",
+    ],
 )
 def test_every_programs_model_has_a_working_list_and_change_page(admin_client, objects, model):
     changelist = admin_client.get(reverse(f"admin:programs_{model}_changelist"))

@@ -28,7 +28,9 @@ from profiles.models import Person
 from programs.forms.participant import (
     AgreementForm,
     HelpRequestForm,
+    MeetingDeclineForm,
     MeetingLogForm,
+    MeetingProposeForm,
     MeetingRecordForm,
     MeetingScheduleForm,
     MenteeApplicationForm,
@@ -37,10 +39,10 @@ from programs.forms.participant import (
     ProgressNoteForm,
     RSVPForm,
 )
-from programs.models import RSVP, Agreement, Cycle, Enrollment, Event, Meeting, Mentorship
+from programs.models import RSVP, Agreement, Cycle, Enrollment, Event, Meeting, MeetingRequest, Mentorship
 from programs.selectors import participant as selectors
 from programs.selectors.access import can_coordinate, coordinated_programs, mentorships_visible_to, person_of
-from programs.services import agreements, applications, meetings, requests, rsvps
+from programs.services import agreements, applications, meeting_requests, meetings, requests, rsvps
 
 
 # --- Access helpers ----------------------------------------------------------------------------
@@ -272,6 +274,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if role is not None:
         context["note_form"] = ProgressNoteForm()
         context["my_agreed_at"] = _my_agreed_at(context["agreement"], role)
+        context["me"] = person
     return render(request, "programs/participant/mentorship_detail.html", context)
 
 
@@ -425,6 +428,89 @@ def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
     else:
         messages.success(request, "Meeting cancelled.")
     return redirect(mentorship.get_absolute_url() + "#meetings")
+
+
+def _pair_mentee(request: HttpRequest, pk: int) -> tuple[Mentorship, Person]:
+    mentorship, person, role = _pair_member(request, pk)
+    if role != "mentee":
+        raise PermissionDenied("Only the mentee proposes meeting times; as the mentor, schedule the meeting.")
+    return mentorship, person
+
+
+def _meeting_request_of(mentorship: Mentorship, request_pk: int) -> MeetingRequest:
+    return get_object_or_404(MeetingRequest.objects.filter(mentorship=mentorship), pk=request_pk)
+
+
+@participant_view
+def meeting_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship, person = _pair_mentee(request, pk)
+    initial = {}
+    agreement = Agreement.objects.filter(mentorship=mentorship).first()
+    if agreement:
+        initial["meeting_format"] = agreement.meeting_format
+    form = MeetingProposeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_requests.meeting_request_create(mentorship=mentorship, by=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Time proposed. {mentorship.mentor} is told by e-mail and answers here.")
+            return redirect(mentorship.get_absolute_url() + "#meeting-requests")
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "programs/participant/meeting_propose.html", {"mentorship": mentorship, "form": form}, status=status
+    )
+
+
+def _answer(request: HttpRequest, mentorship: Mentorship, act: Callable[[], object], done: str) -> HttpResponse:
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(mentorship.get_absolute_url() + "#meeting-requests")
+
+
+@require_POST
+@participant_view
+def meeting_request_accept(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    mentorship, person = _pair_mentor(request, pk)
+    proposal = _meeting_request_of(mentorship, request_pk)
+    return _answer(
+        request, mentorship,
+        lambda: meeting_requests.meeting_request_accept(meeting_request=proposal, by=person),
+        "Accepted: the meeting is scheduled and you are both told by e-mail.",
+    )
+
+
+@require_POST
+@participant_view
+def meeting_request_decline(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    mentorship, person = _pair_mentor(request, pk)
+    proposal = _meeting_request_of(mentorship, request_pk)
+    form = MeetingDeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not declined: " + " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(mentorship.get_absolute_url() + "#meeting-requests")
+    return _answer(
+        request, mentorship,
+        lambda: meeting_requests.meeting_request_decline(meeting_request=proposal, by=person, note=form.cleaned_data["note"]),
+        f"Declined. {mentorship.mentee} is told, with your note.",
+    )
+
+
+@require_POST
+@participant_view
+def meeting_request_withdraw(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    mentorship, person = _pair_mentee(request, pk)
+    proposal = _meeting_request_of(mentorship, request_pk)
+    return _answer(
+        request, mentorship,
+        lambda: meeting_requests.meeting_request_withdraw(meeting_request=proposal, by=person),
+        "Proposal withdrawn.",
+    )
 
 
 @participant_view

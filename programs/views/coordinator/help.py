@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import coordinator_required
-from programs.forms.coordinator import ResolveForm
+from programs.forms.coordinator import HelpReplyForm, ResolveForm
 from programs.selectors import coordinator as selectors
 from programs.selectors import health
+from programs.services.help import help_reply_create, pair_flag_resolve
 from programs.services.help import help_request_resolve as resolve_help_request
-from programs.services.help import pair_flag_resolve
 from programs.views.coordinator._access import cycle_for, flag_for, help_request_for
 
 HELP_ROWS = 200
@@ -72,3 +72,23 @@ def help_request_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     flag = flag_for(request, pk)
     return _resolve(request, flag, lambda **kw: pair_flag_resolve(flag=flag, **kw), flag.mentorship.cycle_id)
+
+
+@require_POST
+@coordinator_required
+def help_request_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = help_request_for(request, pk)
+    form = HelpReplyForm(request.POST)
+    # Back to the list the request is on (a resolved request is only under "all" and "resolved").
+    status = "open" if help_request.resolved_at is None else "all"
+    back = reverse("programs:cycle-help", args=[help_request.mentorship.cycle_id]) + f"?status={status}#help-{help_request.pk}"
+    if not form.is_valid():
+        messages.error(request, "Nothing was sent: " + " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    try:
+        help_reply_create(help_request=help_request, by=request.user, text=form.cleaned_data["text"])
+    except ValidationError as error:
+        messages.error(request, "Nothing was sent: " + " ".join(error.messages))
+    else:
+        messages.success(request, f"Reply sent to {help_request.requested_by}. It is shown on their request.")
+    return redirect(back)
