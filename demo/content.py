@@ -216,6 +216,8 @@ GENERAL_CATEGORIES = (
     "Community and Stakeholder Engagement",
 )
 
+KNOW_HOW_CATEGORY = "Institutional know-how"
+
 SKILLS: dict[str, tuple[str, ...]] = {
     "Public Budgeting and Finance": (
         "Operating budget preparation",
@@ -440,6 +442,17 @@ SKILLS: dict[str, tuple[str, ...]] = {
         "Internal newsletters",
         "Writing for the web",
         "Translation coordination",
+    ),
+    # Know-how only a few long-serving people hold and nobody is learning yet: the story the
+    # knowledge-at-risk report exists to tell. In no agency's core and not general, so the random
+    # draws never hand it out; demo.skills gives each to a retiring expert on purpose.
+    KNOW_HOW_CATEGORY: (
+        "Pre-1970 water main records",
+        "Pump station relay logic",
+        "Mainframe payroll batch runs",
+        "Riveted steel bridge inspection",
+        "Hand-drawn plat interpretation",
+        "Storm-night manual dispatch",
     ),
 }
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from profiles.models import DevelopmentGoal, GoalPriority, Person, PersonSkill, Skill, SkillCategory
 
-from .content import AIMS, GENERAL_CATEGORIES, SKILLS
+from .content import AIMS, GENERAL_CATEGORIES, KNOW_HOW_CATEGORY, SKILLS
 from .people import DIRECTOR, LEAD, MANAGER, STAFF, Employee, Roster
 
 
@@ -40,6 +40,7 @@ def build_skills(*, rng: random.Random, roster: Roster, today: date) -> SkillBoo
             wish = teach and (e.index + len(rows)) % 3 == 0
             rows.append(PersonSkill(person=e.person, skill=skill, level=level, will_teach=teach, prefers_teaching=wish))
     _shape_demo_pair(roster, book, rows)
+    _retiring_know_how(roster, book, rows, today)
     PersonSkill.objects.bulk_create(rows, batch_size=2000)
     _mentor_bios(roster, book)
     _build_goals(rng, roster, book, today)
@@ -110,6 +111,24 @@ def _shape_demo_pair(roster: Roster, book: SkillBook, rows: list[PersonSkill]) -
         if skill.pk not in mentee.skills:
             rows.append(PersonSkill(person=mentee.person, skill=skill, level=level))
             mentee.skills[skill.pk] = (level, False)
+
+
+def _retiring_know_how(roster: Roster, book: SkillBook, rows: list[PersonSkill], today: date) -> None:
+    """Each know-how skill to one or two long-serving experts who can retire within the year,
+    and to nobody else: knowledge at risk then shows skills no one else holds or is learning."""
+    horizon = today + timedelta(days=365)
+    experts = [
+        e for e in roster.employees
+        if e.employed and e.years >= 20 and e not in roster.demo.values()
+        and e.person.retirement_eligible_on and e.person.retirement_eligible_on <= horizon
+    ]  # fmt: skip
+    if not experts:
+        return
+    for i, skill in enumerate(book.by_category[KNOW_HOW_CATEGORY]):
+        for e in experts[i :: len(book.by_category[KNOW_HOW_CATEGORY])][: 1 + i % 2]:
+            teach = e.person.willing_to_mentor
+            e.skills[skill.pk] = (4, teach)
+            rows.append(PersonSkill(person=e.person, skill=skill, level=4, will_teach=teach))
 
 
 def _build_goals(rng: random.Random, roster: Roster, book: SkillBook, today: date) -> None:

@@ -395,3 +395,21 @@ def test_goals_record_where_people_stand_and_some_mentors_state_wishes(seeded: s
     wishful = Enrollment.objects.filter(role=Enrollment.Role.MENTOR, preferred_departments__isnull=False).distinct()
     assert wishful.exists()
     assert not wishful.filter(preferred_departments=F("person__department")).exists()
+
+
+def test_knowledge_at_risk_tells_the_story_of_skills_nobody_is_learning(seeded: str) -> None:
+    """Retiring experts hold know-how nobody else holds or is learning: the report's headline."""
+    from reports.selectors.knowledge import knowledge_at_risk
+
+    report = knowledge_at_risk(horizon=timezone.localdate() + timedelta(days=2 * 365))
+    uncovered = [s for s in report.skills if s.status == "uncovered"]
+    assert report.counts["uncovered"] == len(uncovered) >= 3
+    assert report.counts["covered"] > 0  # and most skills are safe: the list is not all alarm
+    assert report.skills[0].status == "uncovered"  # the ones that need action come first
+    # The know-how the demo gives retiring experts is among them, each held at risk only.
+    from demo.content import KNOW_HOW_CATEGORY
+
+    know_how = set(SKILLS[KNOW_HOW_CATEGORY])
+    assert know_how <= {s.skill for s in uncovered}
+    for skill in (s for s in uncovered if s.skill in know_how):
+        assert all(h.level == 4 for h in skill.holders) and 1 <= len(skill.holders) <= 2
