@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "privacy",
     "resources",  # the resource library: guides, templates, recordings per program
     "calendars",  # private calendar feeds: meetings and events, with notifications' event UIDs
+    "communities",  # communities of practice: members, their expertise, events and resources listed
     "homes",  # the role homes gather figures from every app above
     "demo",  # demo data only: depends on every app, nothing depends on it
 ]
