@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "programs",
+    "speedrounds",  # rotations at an event and "I'd like to work with" wishes, which matching reads
     "matching",
     "surveys",
     "flash",  # one-off conversations with an expert; reports count them, notifications mails them

@@ -25,6 +25,7 @@ urlpatterns = [
     path("resources/", include("resources.urls")),
     path("flash/", include("flash.urls")),
     path("communities/", include("communities.urls")),
+    path("speed-rounds/", include("speedrounds.urls")),
     path("admin/", admin.site.urls),
 ]
 
