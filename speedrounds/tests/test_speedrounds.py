@@ -189,3 +189,23 @@ def test_a_wish_is_a_small_bonus_in_matching():
         RSVPFactory(event=elsewhere, person=person)
     Wish.objects.update(schedule=schedule_generate(event=elsewhere, by=None, minutes_per_round=5))
     assert cycle_input(cycle).mentee(mentee.pk).met == frozenset()
+
+
+def test_the_coordinator_tunes_or_switches_off_the_wish_bonus(client, world):
+    from matching.models import MatchSettings
+
+    data = {
+        "mode": "optimal", "min_score": "0", "unmatched_penalty": "0", "k": "50",
+        "skill": "10", "skill_base": "0.5", "knowledge_transfer": "3", "mentor_skill": "1", "cross_department": "1",
+        "location": "0.75", "timezone": "0.75", "tz_window_hours": "8", "format": "0.5", "mentor_department": "0.5",
+        "choice_1": "30", "choice_2": "20", "choice_3": "12",
+    }
+    url = reverse("matching:settings", args=[world["cycle"].pk])
+    client.force_login(world["coordinator"])
+    assert client.get(url).context["form"].initial["met_wish"] == 2.0
+    response = client.post(url, {**data, "met_wish": "-1"})
+    assert response.status_code == 200 and "at least 0" in response.content.decode()
+    assert client.post(url, {**data, "met_wish": "0"}).status_code == 302
+    assert MatchSettings.objects.get(cycle=world["cycle"]).data["weights"]["met_wish"] == 0
+    assert client.post(url, data).status_code == 302  # left out: the saved value stays
+    assert MatchSettings.objects.get(cycle=world["cycle"]).data["weights"]["met_wish"] == 0
