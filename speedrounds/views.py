@@ -28,7 +28,9 @@ def _coordinated_event(request: HttpRequest, pk: int) -> Event:
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     event = _coordinated_event(request, pk)
-    form = GenerateForm(request.POST or None)
+    current = Schedule.objects.filter(event=event).first()
+    initial = {"minutes_per_round": current.minutes_per_round, "rounds": current.rounds} if current else {}
+    form = GenerateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             made = services.schedule_generate(
@@ -42,7 +44,6 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{made.rounds} rounds, {made.meetings.count()} conversations.")
             return redirect("speedrounds:schedule", pk=event.pk)
-    current = Schedule.objects.filter(event=event).first()
     mentors, mentees = services.attendees_by_role(event)
     context = {"event": event, "form": form, "schedule": current, "going_mentors": mentors, "going_mentees": mentees}
     if current is not None:
