@@ -717,6 +717,12 @@ WALKS = [
     Walk("surveys:question-edit", _with("pk", lambda s: s.template_question.pk), "coord_b"),
     Walk("surveys:question-edit", _with("pk", lambda s: s.question.pk), "coord_b"),
     Walk("surveys:question-delete", _with("pk", lambda s: s.question.pk), "coord_b", "POST"),
+    Walk("communities:detail", _with("slug", lambda s: s.mentors_community.slug), "other"),
+    Walk("communities:resource-open", _with("pk", lambda s: s.resource.pk, slug=lambda s: s.mentors_community.slug),
+         "partner"),
+    Walk("speedrounds:schedule", _with("pk", lambda s: s.event.pk), "coord_b"),
+    Walk("speedrounds:print", _with("pk", lambda s: s.event.pk), "coord_b"),
+    Walk("speedrounds:mine", _with("pk", lambda s: s.event.pk), "other"),
     Walk("reports:roster-preview", _with("pk", lambda s: s.roster_import.pk), "coord", status=403),
 ]
 

@@ -25,3 +25,10 @@ def communities_of_person(context: template.Context, person: Any) -> dict[str, A
     visible = set(selectors.visible_communities(context["request"].user).values_list("pk", flat=True))
     memberships = [m for m in selectors.memberships_of(person) if m.community_id in visible]
     return {"memberships": memberships, "person": person}
+
+
+@register.inclusion_tag("communities/_for_event.html", takes_context=True)
+def communities_of_event(context: template.Context, event: Any) -> dict[str, Any]:
+    """On an event's page: the communities that list it, among those the viewer may see."""
+    communities = selectors.visible_communities(context["request"].user).filter(event_links__event=event)
+    return {"communities": list(communities.order_by("name", "pk"))}

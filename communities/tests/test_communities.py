@@ -13,6 +13,7 @@ from django.utils import timezone
 from communities.models import Community, CommunityEvent, CommunityResource, Membership
 from communities.services import mentors_community_sync
 from communities.tests.factories import CommunityFactory, MembershipFactory
+from notifications.models import Delivery, Kind
 from notifications.selectors import event_audience, event_reminder_audience
 from profiles.tests.factories import (
     CoordinatorFactory,
@@ -235,11 +236,14 @@ def test_lead_schedules_an_event_members_see_rsvp_and_are_reminded(client, world
     assert CommunityEvent.objects.filter(community=community, event=event).exists()
     today = timezone.localdate()
     assert set(event_audience(event, today=today)) >= {world["lead"], world["member"]}
+    invited = set(Delivery.objects.filter(kind=Kind.EVENT_INVITATION, object_id=event.pk).values_list("email", flat=True))
+    assert world["member"].email in invited and world["outsider"].email not in invited
     assert world["outsider"] not in event_audience(event, today=today)
 
     login(client, world["member"])
     assert "Lunch-and-learn: pandas" in client.get(url("detail", community)).content.decode()
-    assert client.get(event.get_absolute_url()).status_code == 200
+    event_page = client.get(event.get_absolute_url())
+    assert event_page.status_code == 200 and "Listed by" in event_page.content.decode()
     client.post(reverse("programs:event-rsvp", args=[event.pk]), {"response": "going", "guests": 0})
     assert RSVP.objects.get(event=event, person=world["member"]).status == RSVP.Status.GOING
     assert world["member"] in event_reminder_audience(event, today=today)
