@@ -20,6 +20,7 @@ from notifications.models import Delivery
 from privacy.selectors import may_remove
 from profiles.models import DevelopmentGoal, GoalProgressNote, Person
 from programs.models import Agreement, Enrollment, HelpRequest, Meeting, Mentorship
+from speedrounds.models import Wish
 from surveys.models import Answer, Draft, Invitation, QuestionKind, Response
 
 REMOVED = "[removed]"
@@ -117,6 +118,14 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             {"kind": h.kind, "message": h.message, "created_at": h.created_at.isoformat()}
             for h in HelpRequest.objects.filter(requested_by=person)
         ],
+        "speed_round_seats": [
+            {"event": s.schedule.event.title, "starts_at": s.schedule.event.starts_at.isoformat(), "role": s.role}
+            for s in person.speed_round_seats.select_related("schedule__event")
+        ],
+        "speed_round_wishes": [
+            {"event": w.schedule.event.title, "would_like_to_work_with": w.whom.full_name}
+            for w in Wish.objects.filter(by=person).select_related("schedule__event", "whom")
+        ],
         "named_survey_answers": [
             {
                 "survey": r.survey.title,
@@ -136,7 +145,8 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     pairs, meetings (date, format, length), RSVPs and attendance, numeric survey answers.
     Removed: name, e-mail, login, bio, skills, goals' free text and notes, private meeting notes
     of their pairs, messages they wrote, their link to named survey answers and those answers'
-    free text, pending e-mails, and their name wherever the audit log wrote it as text.
+    free text, speed-round wishes by or about them, pending e-mails, and their name wherever the
+    audit log wrote it as text.
 
     `by` must be allowed to (privacy.selectors: staff, or a coordinator of a program the person
     took part in). The reason is kept in the audit entry's data, which only superusers read:
@@ -175,6 +185,7 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     HelpRequest.objects.filter(requested_by=person).update(message=REMOVED)
     Enrollment.objects.filter(person=person).update(motivation="", decision_note="")
     MenteeChoice.objects.filter(Q(mentee=person) | Q(mentor=person)).update(note="")
+    Wish.objects.filter(Q(by=person) | Q(whom=person)).delete()  # whom they wanted to work with: nobody counts it
     person.skills.all().delete()
 
     named = Response.objects.filter(person=person, anonymous=False)

@@ -209,3 +209,22 @@ def test_the_coordinator_tunes_or_switches_off_the_wish_bonus(client, world):
     assert MatchSettings.objects.get(cycle=world["cycle"]).data["weights"]["met_wish"] == 0
     assert client.post(url, data).status_code == 302  # left out: the saved value stays
     assert MatchSettings.objects.get(cycle=world["cycle"]).data["weights"]["met_wish"] == 0
+
+
+def test_my_data_lists_seats_and_wishes_and_removal_deletes_the_wishes(world):
+    from privacy.services import person_anonymise, person_data_export
+
+    schedule = schedule_generate(event=world["event"], by=world["coordinator"], minutes_per_round=5)
+    mentee, mentor = world["mentees"][0], world["mentors"][0]
+    Wish.objects.create(schedule=schedule, by=mentee, whom=mentor)
+    Wish.objects.create(schedule=schedule, by=mentor, whom=mentee)
+    data = person_data_export(person=mentee)
+    assert data["speed_round_seats"] == [
+        {"event": "Mentoring day", "starts_at": world["event"].starts_at.isoformat(), "role": "mentee"}
+    ]
+    assert data["speed_round_wishes"] == [{"event": "Mentoring day", "would_like_to_work_with": mentor.full_name}]
+    mentee.separated_on = timezone.localdate()
+    mentee.save()
+    person_anonymise(person=mentee, by=world["coordinator"], reason="Left")
+    assert not Wish.objects.exists()
+    assert Seat.objects.filter(person=mentee).exists()  # the schedule as held stays whole
