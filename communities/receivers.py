@@ -1,5 +1,6 @@
-"""Wiring: a community's events open to its members (programs.audiences), and the mentors'
-community of a program takes every new mentor (programs.signals, sent after commit)."""
+"""Wiring: a community's events open to its members (programs.audiences), its part of "my data"
+(privacy), and the mentors' community of a program takes every new mentor (programs.signals,
+sent after commit)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,10 @@ def _safely(fn: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     from communities import selectors
+    from privacy.services import register_export_section
     from programs import audiences, signals
 
     audiences.register(events_for=selectors.community_event_condition, people_for=selectors.community_people_condition)
+    register_export_section("communities", selectors.export_memberships)
     signals.enrollment_decided.connect(on_enrollment_decided, dispatch_uid="communities.enrollment_decided")
     signals.mentorship_created.connect(on_mentorship_created, dispatch_uid="communities.mentorship_created")

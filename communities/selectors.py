@@ -142,3 +142,16 @@ def community_event_condition(person: Any) -> Q:
 def community_people_condition(event: Any) -> Q:
     """programs.audiences hook: active members of the communities that list an event."""
     return Q(pk__in=Membership.objects.filter(ACTIVE, community__event_links__event=event).values("person_id"))
+
+
+def export_memberships(person: Person) -> list[dict[str, Any]]:
+    """privacy's "my data": the communities a person is or was in."""
+    return [
+        {
+            "community": m.community.name,
+            "role": m.role,
+            "joined_at": m.joined_at.isoformat(),
+            "left_at": m.left_at.isoformat() if m.left_at else None,
+        }
+        for m in Membership.objects.filter(person=person).select_related("community").order_by("joined_at", "pk")
+    ]

@@ -6,6 +6,7 @@ with numbers, retention dates) and removes what identifies the person or what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,15 @@ from speedrounds.models import Wish
 from surveys.models import Answer, Draft, Invitation, QuestionKind, Response
 
 REMOVED = "[removed]"
+
+# Apps to the right of privacy (communities) add their part of "my data" here from their
+# AppConfig.ready(): a name and a function person -> JSON-able data.
+ExportSection = Callable[[Person], Any]
+_EXPORT_SECTIONS: dict[str, ExportSection] = {}
+
+
+def register_export_section(name: str, section: ExportSection) -> None:
+    _EXPORT_SECTIONS[name] = section
 
 
 def person_data_export(*, person: Person) -> dict[str, Any]:
@@ -134,6 +144,7 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             }
             for r in responses
         ],
+        **{name: section(person) for name, section in sorted(_EXPORT_SECTIONS.items())},
     }
 
 

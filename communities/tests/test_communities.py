@@ -359,3 +359,10 @@ def test_community_page_queries_do_not_grow_with_members(client, world, django_a
         assert client.get(url("detail", world["community"])).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("communities:list")).status_code == 200
+
+
+def test_my_data_lists_my_communities(world):
+    from privacy.services import person_data_export
+
+    rows = person_data_export(person=world["lead"])["communities"]
+    assert [(r["community"], r["role"], r["left_at"]) for r in rows] == [("Data analysts", "lead", None)]
