@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from communities.models import Community, CommunityEvent, CommunityResource, Membership
 from profiles.models import Person, PersonSkill
-from programs.models import Event
+from programs.models import Enrollment, Event, Mentorship
 from programs.selectors.access import coordinated_programs, person_of
 from programs.selectors.participant import with_seats_and_my_rsvp
 from resources.models import Resource
@@ -90,7 +90,31 @@ def members_with_expertise(community: Community) -> list[Membership]:
         by_person[row.person_id].append(row)
     for membership in members:
         membership.expertise = by_person.get(membership.person_id, [])
+    if community.is_mentors:
+        _add_mentor_cycles(community, members)
     return members
+
+
+def _add_mentor_cycles(community: Community, members: list[Membership]) -> None:
+    """A mentors' community shows when each member mentored in the program (`mentored`, newest
+    first, marked "now" while running and "upcoming" before it starts): how past and current mentors find each other."""
+    today = timezone.localdate()
+    ids = [m.person_id for m in members]
+    seen: dict[int, dict[int, tuple[Any, str, str]]] = defaultdict(dict)
+    approved = Enrollment.objects.filter(
+        cycle__program_id=community.program_id, role=Enrollment.Role.MENTOR, status=Enrollment.Status.APPROVED,
+        person_id__in=ids,
+    ).values_list("person_id", "cycle_id", "cycle__starts_on", "cycle__name", "cycle__ends_on")
+    paired = Mentorship.objects.filter(cycle__program_id=community.program_id, mentor_id__in=ids).values_list(
+        "mentor_id", "cycle_id", "cycle__starts_on", "cycle__name", "cycle__ends_on"
+    )
+    for rows in (approved, paired):
+        for person_id, cycle_id, starts_on, name, ends_on in rows:
+            when = "upcoming" if starts_on > today else ("now" if ends_on >= today else "")
+            seen[person_id][cycle_id] = (starts_on, name, when)
+    for membership in members:
+        cycles = sorted(seen.get(membership.person_id, {}).values(), key=lambda c: c[0], reverse=True)
+        membership.mentored = [{"name": name, "when": when} for _, name, when in cycles]
 
 
 def community_events(community: Community, person: Person | None, *, past: bool = False) -> list[Event]:

@@ -316,7 +316,7 @@ def test_mentors_community_lists_mentors_past_and_present(client, world):
 
     login(client, past.mentor)
     page = client.get(url("detail", community)).content.decode()
-    assert current.full_name in page
+    assert current.full_name in page and f"{current_cycle.name} (now)" in page and old_cycle.name in page
     for who in (mentee, world["outsider"], world["coordinator_b"], world["hr"]):
         login(client, who)
         assert client.get(url("detail", community)).status_code == 404
