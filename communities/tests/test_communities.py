@@ -366,3 +366,22 @@ def test_my_data_lists_my_communities(world):
 
     rows = person_data_export(person=world["lead"])["communities"]
     assert [(r["community"], r["role"], r["left_at"]) for r in rows] == [("Data analysts", "lead", None)]
+
+
+def test_nasty_names_and_summaries_get_messages_or_safe_slugs(client, world):
+    login(client, world["coordinator"])
+    create = reverse("communities:create")
+    response = client.post(create, {"name": "x" * 121, "program": world["program"].pk})
+    assert response.status_code == 200 and "at most 120 characters" in response.content.decode()
+    response = client.post(create, {"name": "Data", "summary": "y" * 2001, "program": world["program"].pk})
+    assert "at most 2000 characters" in response.content.decode()
+    response = client.post(create, {"name": "数据 <script>alert(1)</script>", "program": world["program"].pk,
+                                    "skills": ["999999"], "department": "abc"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    client.post(create, {"name": "数据", "program": world["program"].pk})
+    community = Community.objects.get(name="数据")
+    assert community.slug == "community"
+    client.post(create, {"name": "<b>Bold</b> community", "program": world["program"].pk})
+    page = client.get(reverse("communities:list")).content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; community" in page and "<b>Bold</b>" not in page
+    assert client.get(reverse("communities:detail", args=["no-such-community"])).status_code == 404
