@@ -151,8 +151,8 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _sheet_title(title: str) -> str:
-    # Excel refuses these in a sheet name, and names longer than 31 characters.
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Export"
+    # Excel refuses these in a sheet name, an apostrophe at either end, and over 31 characters.
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip(" '") or "Export"
 
 
 def _xlsx_cell(value: Any) -> Any:
