@@ -33,6 +33,12 @@ PREVIEW_STEPS = (
     "Step 2 of 3: comparing it with the app",
     "Step 3 of 3: saving the preview",
 )
+NOT_APPLICABLE = {
+    RosterImport.Status.READING: "This file is still being read: apply it once its preview is ready.",
+    RosterImport.Status.FAILED: "This file could not be read, so there is nothing to apply. Upload a corrected file.",
+    RosterImport.Status.APPLIED: "This import is already applied.",
+    RosterImport.Status.DISCARDED: "This import is already discarded.",
+}
 UNEXPECTED = (
     "Something went wrong on our side ({kind}), so nothing was changed. Try again; if it happens "
     "again, tell the administrator the time and the file name."
@@ -123,7 +129,7 @@ def roster_apply_request(*, roster_import: RosterImport, by: Any, valid_rows_onl
     """Queue applying an import for a worker. False if it is already queued."""
     locked = RosterImport.objects.select_for_update().defer("rows", "upload").get(pk=roster_import.pk)
     if locked.status != RosterImport.Status.PREVIEWED:
-        raise ValidationError(f"This import is {locked.get_status_display().lower()}, so it cannot be applied.")
+        raise ValidationError(NOT_APPLICABLE[locked.status])
     if locked.apply_requested_at:
         return False
     if locked.preview["counts"]["error"] and not valid_rows_only:
