@@ -42,11 +42,12 @@ def preview_roster(self, roster_import_id: int) -> None:  # noqa: ANN001
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=RETRIES)
-def apply_roster(self, roster_import_id: int, user_id: int | None, valid_rows_only: bool) -> None:  # noqa: ANN001
+def apply_roster(self, roster_import_id: int, user_id: int | None, valid_rows_only: bool, mail: bool = True) -> None:  # noqa: ANN001
     # Safe to retry: applying is one transaction, and an applied import refuses a second apply.
+    # `mail` defaults to True for messages queued before it existed (they always mailed).
     try:
         roster_jobs.roster_apply_queued(
-            roster_import_id=roster_import_id, user_id=user_id, valid_rows_only=valid_rows_only
+            roster_import_id=roster_import_id, user_id=user_id, valid_rows_only=valid_rows_only, mail=mail
         )
     except OperationalError:
         if _last_try(self):

@@ -142,11 +142,14 @@ def roster_apply_request(*, roster_import: RosterImport, by: Any, valid_rows_onl
     from reports import tasks
 
     user_id = by.pk if getattr(by, "is_authenticated", False) else None
-    enqueue_on_commit(tasks.apply_roster, locked.pk, user_id, valid_rows_only)
+    mail = locked.preview.get("total", 0) > mail_threshold()  # decided here, with the asker's settings
+    enqueue_on_commit(tasks.apply_roster, locked.pk, user_id, valid_rows_only, mail)
     return True
 
 
-def roster_apply_queued(*, roster_import_id: int, user_id: int | None, valid_rows_only: bool) -> None:
+def roster_apply_queued(
+    *, roster_import_id: int, user_id: int | None, valid_rows_only: bool, mail: bool = True
+) -> None:
     """The worker's side of roster_apply_request: apply, then say how it went (on the page; by
     e-mail too for a large file)."""
     from accounts.models import User
@@ -157,7 +160,7 @@ def roster_apply_queued(*, roster_import_id: int, user_id: int | None, valid_row
     if roster_import.status != RosterImport.Status.PREVIEWED or roster_import.apply_requested_at is None:
         return
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    mail = user is not None and roster_import.preview.get("total", 0) > mail_threshold()
+    mail = mail and user is not None
     try:
         result = roster_apply(roster_import=roster_import, by=user, valid_rows_only=valid_rows_only, progress=True)
     except ValidationError as exc:
