@@ -138,14 +138,15 @@ def _csv_rows(data: bytes) -> tuple[list[list[Any]], str, list[str]]:
     return _csv_table(text), encoding, notes
 
 
-def _csv_table(text: str) -> list[list[Any]]:
+def _csv_table(text: str, limit: int | None = None) -> list[list[Any]]:
+    """The rows of a CSV text (only the first `limit`, read lazily, when given)."""
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        return list(islice(csv.reader(io.StringIO(text), dialect), limit))
     except csv.Error as exc:
         raise RosterFileError(f"The CSV file could not be read: {exc}. Save it again as CSV and upload it.") from exc
 
@@ -304,10 +305,10 @@ def check_upload(data: bytes, filename: str) -> None:
         finally:
             workbook.close()
     else:
-        text, _, _ = _decode(data[:65536])  # a cut multi-byte character is replaced, not fatal
+        text, _, _ = _decode(data)
         if "\x00" in text:
             raise RosterFileError("This does not look like a CSV text file. Upload a .csv or .xlsx file.")
-        head = _csv_table(text)[:20]
+        head = _csv_table(text, limit=20)
     if not head or not any(any(_text(c) for c in row) for row in head):
         raise RosterFileError("The file is empty.")
     _map_headers(_header_row(head)[0])

@@ -261,3 +261,27 @@ def test_a_50001_row_file_with_one_broken_row_reports_it_by_line(client, hr_user
     page = client.get(imported.get_absolute_url()).content.decode()
     assert '<th scope="row">30002</th>' in page and "“not-an-address” is not a valid e-mail address." in page
     assert "50001 rows in the file" in page
+
+
+def _xlsx(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_roster_is_checked_at_once_and_read_by_the_worker(client, hr_user):
+    client.force_login(hr_user)
+    response = upload(client, _xlsx([["Name", "Department"], ["Ann", "Finance"]]), "roster.xlsx")
+    assert response.status_code == 200 and "missing these columns" in response.content.decode()
+    assert not RosterImport.objects.exists()
+    upload(client, _xlsx([["Employee ID", "Name", "E-mail", "Department"], [1001, "Ann Lee", "ann@example.gov", "Finance"]]), "roster.xlsx")
+    imported = RosterImport.objects.get()
+    assert imported.status == RosterImport.Status.PREVIEWED and imported.encoding == "xlsx"
+    assert imported.rows[0]["employee_id"] == "1001" and imported.preview["counts"]["new"] == 1
