@@ -8,19 +8,16 @@ what makes importing the same file twice a no-op.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -31,11 +28,10 @@ from programs.services.pairs import mentorship_end
 from reports import emails
 from reports.models import RosterImport
 from reports.roster_file import LABELS, ParsedRoster
+from reports.services.people_bulk import NewPerson, in_chunks, people_ids, people_insert, people_update, where_in
 
 logger = logging.getLogger(__name__)
 
-BATCH = 1000
-COPY_BATCH = 10_000  # rows per COPY: one progress report each
 APPLY_STEPS = (
     "Step 1 of 4: comparing the file with the app",
     "Step 2 of 4: adding new people",
@@ -96,11 +92,6 @@ def _department_lookup() -> dict[str, Department]:
     return lookup
 
 
-def _in_chunks(values: set[str], size: int = 10_000) -> list[list[str]]:
-    items = sorted(values)
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def _existing_people(rows: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
     ids = {r["employee_id"] for r in rows if r.get("employee_id")}
     ids |= {r["supervisor_id"] for r in rows if r.get("supervisor_id")}
@@ -112,28 +103,14 @@ def _existing_people(rows: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[
     ]  # fmt: skip
     by_id: dict[str, dict] = {}
     by_email: dict[str, dict] = {}
-    for chunk in _in_chunks(ids):
-        for p in _where_in(Person.objects.all(), "employee_id", chunk).values(*fields):
+    for chunk in in_chunks(ids):
+        for p in where_in(Person.objects.all(), "employee_id", chunk).values(*fields):
             by_id[p["employee_id"]] = p
-    for chunk in _in_chunks(emails_):
+    for chunk in in_chunks(emails_):
         # Rows are lower-cased; people added by hand may not be, and must still match.
-        for p in _where_in(Person.objects.all(), "email", chunk, lower=True).values(*fields):
+        for p in where_in(Person.objects.all(), "email", chunk, lower=True).values(*fields):
             by_email[p["email"].lower()] = p
     return by_id, by_email
-
-
-def _where_in(queryset: QuerySet, column: str, values: list[str], *, lower: bool = False) -> QuerySet:
-    """`column__in=values` (case-insensitive with `lower`), as `= ANY(array)` on PostgreSQL:
-    Django prepares each of a 10,000-value IN list one by one, which took seconds per import."""
-    if connection.vendor != "postgresql":
-        if lower:
-            return queryset.annotate(_lower=Lower(column)).filter(_lower__in=values)
-        return queryset.filter(**{f"{column}__in": values})
-    qn = connection.ops.quote_name
-    target = f"{qn(queryset.model._meta.db_table)}.{qn(column)}"
-    if lower:
-        target = f"LOWER({target})"
-    return queryset.filter(RawSQL(f"{target} = ANY(%s)", (list(values),), output_field=BooleanField()))
 
 
 def _display(value: Any) -> Any:
@@ -314,11 +291,15 @@ def roster_apply(
     now = timezone.now()
     ids = _supervisor_ids(plan)
     pending = [p for p in plan.rows if p.action == "new"]
+    people = []
+    for p in pending:
+        values = _person_values(p.row, columns, departments)
+        del values["supervisor_id"]
+        people.append(NewPerson(p.row["employee_id"], p.row.get("supervisor_id") or "", values))
     ticker = Ticker(key, step=APPLY_STEPS[1], total=len(pending)) if key else None
-    if connection.vendor == "postgresql":
-        _copy_new_people(pending, columns=columns, departments=departments, ids=ids, now=now, ticker=ticker)
-    else:
-        _insert_new_people(pending, columns=columns, departments=departments, ids=ids, now=now, ticker=ticker)
+    people_insert(people, known=ids, now=now, ticker=ticker)
+    for p in pending:
+        p.person_id = ids[p.row["employee_id"]]
 
     changed = [p for p in plan.rows if p.action == "changed"]
     fields_changed = sorted({PERSON_FIELDS[c] for p in changed for c in p.changes})
@@ -330,7 +311,7 @@ def roster_apply(
             values = _person_values(p.row, columns, departments)
             values["supervisor_id"] = ids.get(p.row.get("supervisor_id") or "")
             rows.append((p.person_id, {**{f: values[f] for f in fields_changed}, "updated_at": now}))
-        _bulk_set(rows, [*fields_changed, "updated_at"])
+        people_update(rows, [*fields_changed, "updated_at"])
 
     separated_ids = [p.person_id for p in plan.rows if p.newly_separated and p.action == "changed"]
     if key:
@@ -366,44 +347,7 @@ def roster_apply(
 
 def _supervisor_ids(plan: RosterPlan) -> dict[str, int]:
     """employee id -> pk of everyone in the database that a row names as supervisor."""
-    wanted = {p.row["supervisor_id"] for p in plan.rows if p.action in ("new", "changed") and p.row.get("supervisor_id")}
-    ids: dict[str, int] = {}
-    for chunk in _in_chunks(wanted):
-        ids.update(_where_in(Person.objects.all(), "employee_id", chunk).values_list("employee_id", "id"))
-    return ids
-
-
-def _bulk_set(rows: list[tuple[int, dict[str, Any]]], fields: list[str]) -> None:
-    """Set `fields` of many people, each to its own values, in batches.
-
-    On PostgreSQL one UPDATE ... FROM (VALUES ...) per batch: Django's bulk_update builds a
-    CASE expression per field and row, which is slow in Python for tens of thousands of rows.
-    """
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        people = [Person(pk=pk, **values) for pk, values in rows]
-        Person.objects.bulk_update(people, fields, batch_size=BATCH)
-        return
-    meta = Person._meta
-    columns = [meta.get_field(name) for name in fields]
-    qn = connection.ops.quote_name
-    pk_type = meta.pk.db_type(connection).replace("serial", "int")
-    row_sql = "(" + ", ".join([f"%s::{pk_type}", *(f"%s::{c.db_type(connection)}" for c in columns)]) + ")"
-    names = ", ".join(["id", *(qn(c.column) for c in columns)])
-    assignments = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in columns)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            params: list[Any] = []
-            for pk, values in chunk:
-                params.append(pk)
-                params.extend(c.get_db_prep_save(values[c.attname], connection) for c in columns)
-            cursor.execute(
-                f"UPDATE {qn(meta.db_table)} AS p SET {assignments} "
-                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v({names}) WHERE p.id = v.id",
-                params,
-            )
+    return people_ids({p.row["supervisor_id"] for p in plan.rows if p.action in ("new", "changed") and p.row.get("supervisor_id")})
 
 
 def _person_values(row: dict[str, Any], columns: list[str], departments: dict[str, Department]) -> dict[str, Any]:
@@ -461,111 +405,3 @@ def _end_pairs_of_separated(*, person_ids: list[int], by: Any) -> int:
 def _end_pair(*, pair: Mentorship, by: Any, reason: str) -> None:
     # The programs app owns ending a pair (flags resolved, audit, the mentorship_ended signal).
     mentorship_end(mentorship=pair, by=by, reason=reason)
-
-
-
-def _insert_new_people(
-    pending: list[RowPlan], *, columns: list[str], departments: dict[str, Department], ids: dict[str, int],
-    now: Any, ticker: Ticker | None,
-) -> None:  # fmt: skip
-    """Insert new people through the ORM (any database).
-
-    In rounds, so each supervisor has an id before the people reporting to them are inserted.
-    A loop in the hierarchy (A reports to B, B to A) cannot be ordered: those rows are inserted
-    without a supervisor and given one in a second pass.
-    """
-    looped: list[RowPlan] = []
-    while pending:
-        ready = [p for p in pending if not p.row.get("supervisor_id") or p.row["supervisor_id"] in ids]
-        if not ready:
-            ready = looped = pending
-        people = []
-        for p in ready:
-            values = _person_values(p.row, columns, departments)
-            values["supervisor_id"] = None if looped else ids.get(p.row.get("supervisor_id") or "")
-            people.append(Person(**values))
-        Person.objects.bulk_create(people, batch_size=BATCH)
-        for p, person in zip(ready, people, strict=True):
-            p.person_id = ids[p.row["employee_id"]] = person.pk
-        if ticker is not None:
-            ticker.add(len(people))
-        pending = [p for p in pending if p.person_id is None]
-    if looped:
-        _bulk_set(
-            [(p.person_id, {"supervisor_id": ids.get(p.row["supervisor_id"]), "updated_at": now}) for p in looped],
-            ["supervisor_id", "updated_at"],
-        )
-
-
-def _copy_text(value: Any) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-def _copy_new_people(
-    pending: list[RowPlan], *, columns: list[str], departments: dict[str, Department], ids: dict[str, int],
-    now: Any, ticker: Ticker | None,
-) -> None:  # fmt: skip
-    """Insert new people with PostgreSQL's COPY, then give them their supervisors in one UPDATE.
-
-    The ORM's bulk_create spends most of a 50,000-row import preparing each of 1.3 million
-    parameters; COPY takes the rows as text. Every column the roster does not set gets the
-    model's default (computed once), as bulk_create would give it. Supervisors are set
-    afterwards from a temporary table, in one statement, so their order in the file (and loops
-    in the hierarchy) do not matter.
-    """
-    if not pending:
-        return
-    meta = Person._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    defaults: dict[str, Any] = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
-        else:
-            defaults[f.attname] = f.get_default()
-    qn = connection.ops.quote_name
-    names = ", ".join(qn(f.column) for f in fields)
-    attnames = [f.attname for f in fields]
-    from_row = {PERSON_FIELDS[c] for c in columns}  # what _person_values sets; the rest is the same on every row
-    fixed = {a: _copy_text(defaults[a]) for a in attnames if a not in from_row}
-    with connection.cursor() as cursor:
-        for start in range(0, len(pending), COPY_BATCH):
-            chunk = pending[start : start + COPY_BATCH]
-            buffer = io.StringIO()
-            for p in chunk:
-                values = _person_values(p.row, columns, departments)
-                buffer.write("\t".join(fixed[a] if a in fixed else _copy_text(values[a]) for a in attnames))
-                buffer.write("\n")
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {qn(meta.db_table)} ({names}) FROM STDIN", buffer)
-            if ticker is not None:
-                ticker.add(len(chunk))
-        cursor.execute(
-            "CREATE TEMPORARY TABLE roster_supervisors (employee_id varchar(40), supervisor_id varchar(40)) ON COMMIT DROP"
-        )
-        links = io.StringIO()
-        for p in pending:
-            if p.row.get("supervisor_id"):
-                links.write(f"{_copy_text(p.row['employee_id'])}\t{_copy_text(p.row['supervisor_id'])}\n")
-        links.seek(0)
-        cursor.copy_expert("COPY roster_supervisors (employee_id, supervisor_id) FROM STDIN", links)
-        table = qn(meta.db_table)
-        cursor.execute(
-            f"UPDATE {table} AS p SET supervisor_id = s.id FROM roster_supervisors AS t "
-            f"JOIN {table} AS s ON s.employee_id = t.supervisor_id WHERE p.employee_id = t.employee_id"
-        )
-        cursor.execute("DROP TABLE roster_supervisors")
-    for chunk in _in_chunks({p.row["employee_id"] for p in pending}):
-        ids.update(_where_in(Person.objects.all(), "employee_id", chunk).values_list("employee_id", "id"))
-    for p in pending:
-        p.person_id = ids[p.row["employee_id"]]
