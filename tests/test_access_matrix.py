@@ -300,8 +300,11 @@ ROWS: list[Row] = [
     row("reports:export", lambda s: {"report": "retention", "fmt": "csv"}, "L3332223"),
     row("reports:export", lambda s: {"report": "retention-people", "fmt": "csv"}, "L3333323", label="hr-only"),
     row("reports:export-download", lambda s: {"token": s.export_file.token}, "L4444424"),
+    row("reports:export-status", lambda s: {"token": s.export_file.token}, "L4444424"),
+    row("reports:export-status-json", lambda s: {"token": s.export_file.token}, "L4444424"),
     row("reports:roster-upload", None, "L3333323"),
     row("reports:roster-preview", roster, "L3333323"),
+    row("reports:roster-status", roster, "L3333323"),
     row("reports:roster-apply", roster, "L3333353", post="L33333R3"),
     row("reports:roster-discard", roster, "L3333353", post="L33333R3"),
     # --- notifications, audit, privacy --------------------------------------------------------
@@ -741,7 +744,11 @@ def _export_token(s: Scenario, fake: int | None) -> dict[str, Any]:
     return {"token": s.export_file.token if fake is None else f"guess{fake}"}
 
 
-WALKS += [Walk("reports:export-download", _export_token, walker) for walker in ("other", "coord", "coord_b")]
+WALKS += [
+    Walk(name, _export_token, walker)
+    for name in ("reports:export-download", "reports:export-status", "reports:export-status-json")
+    for walker in ("other", "coord", "coord_b")
+]
 
 
 CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
