@@ -4,22 +4,30 @@
         --roster-rows 50000 --export-rows 100000
 
 Runs in a throwaway database (test_<name>, created and dropped here), never in the real one.
-Peak memory is Python's own allocation peak (tracemalloc) for each phase; timings include
-tracemalloc's overhead unless --no-trace is given (then peak_mb is not measured).
-The export is measured at several sizes to show whether its memory grows with the rows.
+Each phase runs in a forked child process, as a Celery worker would run the task: `seconds` is
+its wall time, `peak_mb` how far the child's resident memory rose above where it started
+(Linux's VmHWM, reset at the start of the phase), so it counts C allocations too and costs no
+tracing time.
+
+Roster: the upload request's checks, the worker's preview (read + compare + store) and apply
+(with progress reports), then the same file again (nothing changes).
+Export: the retention-people report at export-rows/steps, 2x, ... rows, as CSV, as XLSX with
+xlsxwriter's constant-memory mode (what the app uses, common/exports.py) and as XLSX with
+openpyxl's write-only mode (written here from the same neutralised rows, for comparison): the
+rows grow, the memory should not.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import random
 import sys
 import tempfile
 import time
-import tracemalloc
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,25 +41,50 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-TRACE = True
+
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
-@contextmanager
-def measured(label: str, **extra: Any):
-    if TRACE:
-        tracemalloc.start()
-    started = time.perf_counter()
-    figures: dict[str, Any] = {}
-    yield figures
-    elapsed = time.perf_counter() - started
-    peak = ""
-    if TRACE:
-        peak = f" peak_mb={tracemalloc.get_traced_memory()[1] / 2**20:.1f}"
-        tracemalloc.stop()
-    more = "".join(f" {k}={v}" for k, v in {**extra, **figures}.items())
-    print(f"{label}: seconds={elapsed:.2f}{peak}{more}", flush=True)
+def measured(label: str, phase: Callable[[], dict[str, Any] | None], **extra: Any) -> dict[str, Any]:
+    """Run `phase` in a forked child; print and return its figures (whatever it returns, too)."""
+    connections.close_all()  # the child opens its own connection
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_end)
+        code = 0
+        try:
+            with open("/proc/self/clear_refs", "w") as handle:
+                handle.write("5")  # reset the peak resident size to the current one
+            base = _status_mb("VmRSS")
+            started = time.perf_counter()
+            figures = phase() or {}
+            payload = {"seconds": time.perf_counter() - started, "peak_mb": _status_mb("VmHWM") - base, **figures}
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            payload, code = {"error": repr(exc)}, 1
+        with os.fdopen(write_end, "w") as out:
+            json.dump(payload, out, default=str)
+        connections.close_all()
+        os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end) as source:
+        raw = source.read()
+    os.waitpid(pid, 0)
+    figures = json.loads(raw) if raw else {"error": "the child died"}
+    if "error" in figures:
+        print(f"{label}: FAILED {figures['error']}", flush=True)
+        return figures
+    more = "".join(f" {k}={v}" for k, v in {**extra, **figures}.items() if k not in ("seconds", "peak_mb"))
+    print(f"{label}: seconds={figures['seconds']:.2f} peak_mb={figures['peak_mb']:.1f}{more}", flush=True)
+    return figures
 
 
 def roster_csv(rows: int, seed: int) -> bytes:
@@ -72,23 +105,33 @@ def roster_csv(rows: int, seed: int) -> bytes:
 
 
 def bench_roster(rows: int, seed: int) -> None:
-    from reports.roster_file import read_roster
-    from reports.services.roster import roster_apply, roster_preview_create
+    from reports.models import RosterImport
+    from reports.roster_file import check_upload
+    from reports.services.roster_jobs import roster_apply_queued, roster_preview_build
 
     data = roster_csv(rows, seed)
     print(f"roster: rows={rows} file_mb={len(data) / 2**20:.1f}")
-    with measured("roster parse"):
-        parsed = read_roster(data, "bench.csv")
-    with measured("roster preview (plan + store)") as f:
-        imported = roster_preview_create(parsed=parsed, by=None)
-        f["new"] = imported.preview["counts"]["new"]
-    del parsed
-    with measured("roster apply") as f:
-        result = roster_apply(roster_import=imported, by=None)
-        f["created"] = result["new"]
-    with measured("roster re-import of the same file (parse + preview + apply)") as f:
-        again = roster_preview_create(parsed=read_roster(data, "bench.csv"), by=None)
-        f["changed"] = roster_apply(roster_import=again, by=None)["changed"]
+
+    def preview() -> dict[str, Any]:
+        # The row the upload request stores (roster_upload_create, without queuing), then the task.
+        imported = RosterImport.objects.create(
+            filename="bench.csv", sha256="-", status=RosterImport.Status.READING, upload=data
+        )
+        roster_preview_build(roster_import_id=imported.pk)
+        imported.refresh_from_db()
+        return {"import_id": imported.pk, "status": imported.status, "new": imported.preview["counts"]["new"]}
+
+    def apply(import_id: int) -> dict[str, Any]:
+        RosterImport.objects.filter(pk=import_id).update(apply_requested_at=timezone.now())
+        roster_apply_queued(roster_import_id=import_id, user_id=None, valid_rows_only=False)
+        imported = RosterImport.objects.get(pk=import_id)
+        return {"status": imported.status, "created": imported.result.get("new"), "apply_error": imported.apply_error or "none"}
+
+    measured("roster upload checks (in the request)", lambda: check_upload(data, "bench.csv"))
+    first = measured("roster preview (worker: read + compare + store)", preview)
+    measured("roster apply (worker, all new)", lambda: apply(first["import_id"]))
+    again = measured("roster preview of the same file again", preview)
+    measured("roster apply of the same file again (nothing changes)", lambda: apply(again["import_id"]))
 
 
 def export_world(extra_people: int, state: dict[str, Any]) -> None:
@@ -126,6 +169,20 @@ def export_world(extra_people: int, state: dict[str, Any]) -> None:
     state["made"] = made + extra_people
 
 
+def write_openpyxl(export: Any, handle: Any) -> None:
+    """The export as openpyxl's write-only mode wrote it before xlsxwriter replaced it."""
+    from openpyxl import Workbook
+
+    from common.exports import _xlsx_cell, neutralise
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=export.title[:31])
+    sheet.append([neutralise(c) for c in export.columns])
+    for row in export.rows():
+        sheet.append([_xlsx_cell(neutralise(cell)) for cell in row])
+    workbook.save(handle)
+
+
 def bench_export(total_rows: int, steps: int) -> None:
     from programs.models import Program
     from reports.exports import RetentionPeopleExport
@@ -135,30 +192,39 @@ def bench_export(total_rows: int, steps: int) -> None:
     step = total_rows // steps
     for n in range(1, steps + 1):
         export_world(step, state)
-        export = RetentionPeopleExport(
-            filters=ReportFilters(program_id=state["cycle"].program_id), programs=Program.objects.all(), today=date(2026, 1, 1)
-        )
-        with measured(f"export csv (streamed) step={n}") as f:
+        program_id = state["cycle"].program_id
+
+        def export(program_id: int = program_id) -> RetentionPeopleExport:
+            return RetentionPeopleExport(
+                filters=ReportFilters(program_id=program_id), programs=Program.objects.all(), today=date(2026, 1, 1)
+            )
+
+        def csv_phase() -> dict[str, Any]:
             size = lines = 0
-            for chunk in export.iter_csv():
+            for chunk in export().iter_csv():
                 size, lines = size + len(chunk), lines + chunk.count("\n")
-            f["rows"], f["bytes"] = lines - 1, size
-        rows = f["rows"]
-        with tempfile.TemporaryFile() as handle, measured(f"export xlsx (write-only, to a file) step={n}", rows=rows) as f:
-            export.write_xlsx(handle)
-            f["bytes"] = handle.tell()
+            return {"rows": lines - 1, "bytes": size}
+
+        def xlsx_phase(writer: str) -> dict[str, Any]:
+            with tempfile.TemporaryFile() as handle:
+                if writer == "xlsxwriter":
+                    export().write_xlsx(handle)
+                else:
+                    write_openpyxl(export(), handle)
+                return {"bytes": handle.tell()}
+
+        rows = measured(f"export csv (streamed) step={n}", csv_phase).get("rows")
+        measured(f"export xlsx xlsxwriter constant_memory step={n}", lambda: xlsx_phase("xlsxwriter"), rows=rows)
+        measured(f"export xlsx openpyxl write_only step={n}", lambda: xlsx_phase("openpyxl"), rows=rows)
 
 
 def main() -> None:
-    global TRACE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--roster-rows", type=int, default=50_000)
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=4, help="export measured at export-rows/steps, 2x, ... rows")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--no-trace", action="store_true", help="time without tracemalloc (no peak figures)")
     args = parser.parse_args()
-    TRACE = not args.no_trace
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark creates and drops its own database.")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)

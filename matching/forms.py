@@ -59,6 +59,10 @@ class MatchSettingsForm(forms.Form):
     choice_1 = _points("Mentee's 1st choice (points)")
     choice_2 = _points("Mentee's 2nd choice (points)")
     choice_3 = _points("Mentee's 3rd choice (points)")
+    met_wish = forms.FloatField(
+        label="Met at speed rounds and want to work together (points)", required=False,
+        help_text="When the mentor or the mentee marked the other at a speed round of this program. 0 ignores it.",
+    )
 
     WEIGHTS = ("skill", "skill_base", "knowledge_transfer", "mentor_skill", "cross_department", "location",
                "timezone", "format", "mentor_department")
@@ -75,6 +79,7 @@ class MatchSettingsForm(forms.Form):
             "choice_1": choice[0],
             "choice_2": choice[1],
             "choice_3": choice[2],
+            "met_wish": w.met_wish,
         }
 
     def to_settings(self, base: engine.Settings) -> engine.Settings | None:
@@ -86,6 +91,7 @@ class MatchSettingsForm(forms.Form):
                     **base.weights.to_dict(),
                     **{name: data[name] for name in self.WEIGHTS},
                     "choice": [data["choice_1"], data["choice_2"], data["choice_3"]],
+                    **({"met_wish": data["met_wish"]} if data.get("met_wish") is not None else {}),
                 }
             )
             return engine.Settings.from_dict(

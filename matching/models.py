@@ -125,6 +125,10 @@ class MatchRun(models.Model):
         return reverse("matching:run-detail", args=[self.pk])
 
     @property
+    def progress_key(self) -> str:
+        return f"match-run:{self.pk}"
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 

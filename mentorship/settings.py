@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "programs",
+    "speedrounds",  # rotations at an event and "I'd like to work with" wishes, which matching reads
     "matching",
     "surveys",
     "flash",  # one-off conversations with an expert; reports count them, notifications mails them
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "privacy",
     "resources",  # the resource library: guides, templates, recordings per program
     "calendars",  # private calendar feeds: meetings and events, with notifications' event UIDs
+    "communities",  # communities of practice: members, their expertise, events and resources listed
     "homes",  # the role homes gather figures from every app above
     "demo",  # demo data only: depends on every app, nothing depends on it
 ]

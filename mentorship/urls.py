@@ -24,6 +24,8 @@ urlpatterns = [
     path("calendar/", include("calendars.urls")),
     path("resources/", include("resources.urls")),
     path("flash/", include("flash.urls")),
+    path("communities/", include("communities.urls")),
+    path("speed-rounds/", include("speedrounds.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from notifications.models import Delivery
 from profiles.models import Person
+from programs import audiences
 from programs.models import RSVP, Cycle, Enrollment, Event, Meeting, Mentorship
 from programs.selectors import health
 
@@ -54,6 +55,7 @@ def event_audience(event: Event, *, today: date) -> QuerySet[Person]:
             cycle__ends_on__lt=event.starts_at.date(),
         )
         audience |= Q(Exists(alumni))
+    audience |= audiences.extra_people(event)  # a community's members for its events
     return Person.objects.filter(audience, separated_on__isnull=True, anonymised_at__isnull=True)
 
 

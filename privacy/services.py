@@ -6,6 +6,7 @@ with numbers, retention dates) and removes what identifies the person or what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +21,19 @@ from notifications.models import Delivery
 from privacy.selectors import may_remove
 from profiles.models import DevelopmentGoal, GoalProgressNote, Person
 from programs.models import Agreement, Enrollment, HelpReply, HelpRequest, Meeting, MeetingRequest, Mentorship
+from speedrounds.models import Wish
 from surveys.models import Answer, Draft, Invitation, QuestionKind, Response
 
 REMOVED = "[removed]"
+
+# Apps to the right of privacy (communities) add their part of "my data" here from their
+# AppConfig.ready(): a name and a function person -> JSON-able data.
+ExportSection = Callable[[Person], Any]
+_EXPORT_SECTIONS: dict[str, ExportSection] = {}
+
+
+def register_export_section(name: str, section: ExportSection) -> None:
+    _EXPORT_SECTIONS[name] = section
 
 
 def person_data_export(*, person: Person) -> dict[str, Any]:
@@ -135,6 +146,14 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             }
             for r in MeetingRequest.objects.filter(mentorship__in=pairs).order_by("starts_at", "pk")
         ],
+        "speed_round_seats": [
+            {"event": s.schedule.event.title, "starts_at": s.schedule.event.starts_at.isoformat(), "role": s.role}
+            for s in person.speed_round_seats.select_related("schedule__event")
+        ],
+        "speed_round_wishes": [
+            {"event": w.schedule.event.title, "would_like_to_work_with": w.whom.full_name}
+            for w in Wish.objects.filter(by=person).select_related("schedule__event", "whom")
+        ],
         "named_survey_answers": [
             {
                 "survey": r.survey.title,
@@ -143,6 +162,7 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             }
             for r in responses
         ],
+        **{name: section(person) for name, section in sorted(_EXPORT_SECTIONS.items())},
     }
 
 
@@ -155,7 +175,8 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     Removed: name, e-mail, login, bio, skills, goals' free text and notes, private meeting notes
     of their pairs and the notes on times proposed in them, messages they wrote and the
     coordinators' replies to them, their link to named survey answers and those answers'
-    free text, pending e-mails, and their name wherever the audit log wrote it as text.
+    free text, speed-round wishes by or about them, pending e-mails, and their name wherever the
+    audit log wrote it as text.
 
     `by` must be allowed to (privacy.selectors: staff, or a coordinator of a program the person
     took part in). The reason is kept in the audit entry's data, which only superusers read:
@@ -196,6 +217,7 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     MeetingRequest.objects.filter(mentorship__in=pairs).update(note="", response_note="")
     Enrollment.objects.filter(person=person).update(motivation="", decision_note="")
     MenteeChoice.objects.filter(Q(mentee=person) | Q(mentor=person)).update(note="")
+    Wish.objects.filter(Q(by=person) | Q(whom=person)).delete()  # whom they wanted to work with: nobody counts it
     person.skills.all().delete()
 
     named = Response.objects.filter(person=person, anonymous=False)

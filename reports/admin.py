@@ -9,11 +9,11 @@ class RosterImportAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "filename", "uploaded_by", "status", "applied_at"]
     list_filter = ["status"]
-    exclude = ["rows"]  # up to 100,000 parsed rows: too big for a form
-    readonly_fields = [f.name for f in RosterImport._meta.fields if f.name != "rows"]
+    exclude = ["rows", "upload"]  # up to 100,000 parsed rows, or a 10 MB file: too big for a form
+    readonly_fields = [f.name for f in RosterImport._meta.fields if f.name not in ("rows", "upload")]
 
     def get_queryset(self, request):  # noqa: ANN001, ANN201
-        return super().get_queryset(request).defer("rows")
+        return super().get_queryset(request).defer("rows", "upload")
 
     def has_add_permission(self, request):  # noqa: ANN001, ANN201
         return False

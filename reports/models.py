@@ -18,6 +18,8 @@ class RosterImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        READING = "reading", "Being read"
+        FAILED = "failed", "Could not be read"
         PREVIEWED = "previewed", "Waiting for review"
         APPLIED = "applied", "Applied"
         DISCARDED = "discarded", "Discarded"
@@ -32,6 +34,11 @@ class RosterImport(models.Model):
     rows = models.JSONField(default=list)
     preview = models.JSONField(default=dict)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+    # The uploaded file, kept only until a worker has read it into `rows` (at most 10 MB): in
+    # the database rather than on disk, so it commits with the row that queues its reading and
+    # any worker machine can read it.
+    upload = models.BinaryField(null=True, blank=True, editable=False)
+    preview_error = models.CharField(max_length=1000, blank=True)
     valid_rows_only = models.BooleanField(default=False)
     # Large files are applied by a worker: set when the user asks, so the page can say so.
     apply_requested_at = models.DateTimeField(null=True, blank=True)
@@ -51,6 +58,17 @@ class RosterImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:roster-preview", args=[self.pk])
+
+    @property
+    def progress_key(self) -> str:
+        return f"roster:{self.pk}"
+
+    @property
+    def is_working(self) -> bool:
+        """A worker is reading the file or applying it: the page shows progress."""
+        return self.status == self.Status.READING or (
+            self.status == self.Status.PREVIEWED and self.apply_requested_at is not None
+        )
 
 
 def _token() -> str:
@@ -73,6 +91,7 @@ class ExportFile(models.Model):
     path = models.CharField(max_length=500, blank=True, help_text="Relative to MEDIA_ROOT.")
     filename = models.CharField(max_length=200, blank=True)
     row_count = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -85,3 +104,10 @@ class ExportFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:export-download", args=[self.token])
+
+    def get_status_url(self) -> str:
+        return reverse("reports:export-status", args=[self.token])
+
+    @property
+    def progress_key(self) -> str:
+        return f"export:{self.pk}"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,26 +18,20 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import coordinator_required, hr_required, is_hr_analyst, reports_required
 from common.listing import listing
+from common.progress import progress_get
 from programs.models import Cycle
 from programs.selectors.access import coordinated_programs
 from reports.exports import REPORTS
 from reports.forms import DashboardForm, KnowledgeFilterForm, ReportFilterForm, RosterApplyForm, RosterUploadForm
 from reports.models import ExportFile, RosterImport
-from reports.roster_file import RosterFileError, read_roster
+from reports.roster_file import RosterFileError, check_upload
 from reports.selectors.dashboard import cycle_dashboard, default_cycle
 from reports.selectors.knowledge import knowledge_at_risk
 from reports.selectors.outcomes import program_outcomes
 from reports.selectors.retention import MONTHS, headline_months, retention_chart, retention_headlines, retention_rows
 from reports.services import exports as export_services
-from reports.services.roster import (
-    async_threshold as roster_async_threshold,
-)
-from reports.services.roster import (
-    roster_apply,
-    roster_apply_request,
-    roster_import_discard,
-    roster_preview_create,
-)
+from reports.services.roster import roster_import_discard
+from reports.services.roster_jobs import roster_apply_request, roster_upload_create
 
 
 @reports_required
@@ -188,14 +182,11 @@ def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     today = timezone.localdate()
     built = export_services.export_build(report=report, user=request.user, filters=filters, options=options, today=today)
     if fmt == "xlsx" and built.estimated_rows() > export_services.async_threshold():
-        export_services.export_file_request(
-            user=request.user, report=report, file_format=fmt, filters=filters, options=options
-        )
-        messages.success(
-            request,
-            f"This export is large, so it is being prepared. We will e-mail {request.user.email} a link to download it.",
-        )
-        return redirect(f"{reverse(spec.url_name)}?{request.GET.urlencode()}")
+        export_file = export_services.export_file_request(
+            user=request.user, report=report, file_format=fmt, filters=filters, options=options,
+            query=request.GET.urlencode(),
+        )  # fmt: skip
+        return redirect(export_file.get_status_url())
     return built.response(
         fmt,
         audit=lambda: export_services.export_record(
@@ -204,84 +195,134 @@ def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     )
 
 
-@login_required
-def export_download(request: HttpRequest, token: str) -> HttpResponse:
-    # Only the person who asked for it, and only while they still have a reports role.
+def _own_export_file(request: HttpRequest, token: str, **extra: Any) -> ExportFile:
+    """The requester's own export, while they still have a reports role; 404 for anyone else
+    (never saying whether the token exists)."""
     export_file = get_object_or_404(
         ExportFile,
         token=token,
         requested_by=request.user,
-        status=ExportFile.Status.READY,
         created_at__gte=timezone.now() - timedelta(days=export_services.keep_days()),
+        **extra,
     )
     spec = REPORTS.get(export_file.report)
     if spec is None or not (is_hr_analyst(request.user) or (not spec.hr_only and request.user.is_coordinator)):
         raise Http404
+    return export_file
+
+
+@login_required
+def export_download(request: HttpRequest, token: str) -> HttpResponse:
+    export_file = _own_export_file(request, token, status=ExportFile.Status.READY)
     path = Path(settings.MEDIA_ROOT) / export_file.path
     if not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=export_file.filename)
 
 
+@login_required
+def export_status(request: HttpRequest, token: str) -> HttpResponse:
+    """A large export being built: its progress, then its download link or why it failed."""
+    export_file = _own_export_file(request, token)
+    spec = REPORTS[export_file.report]
+    return render(
+        request,
+        "reports/export_status.html",
+        {
+            "export_file": export_file,
+            "spec": spec,
+            "progress": progress_get(export_file.progress_key) if export_file.status == ExportFile.Status.PENDING else None,
+            "back_url": f"{reverse(spec.url_name)}?{export_file.filters.get('query', '')}",
+            "keep_days": export_services.keep_days(),
+        },
+    )
+
+
+@login_required
+def export_status_json(request: HttpRequest, token: str) -> JsonResponse:
+    export_file = _own_export_file(request, token)
+    progress = progress_get(export_file.progress_key)
+    return JsonResponse(
+        {
+            "status": export_file.status,
+            "finished": export_file.status != ExportFile.Status.PENDING,
+            "progress": progress.as_json() if progress else None,
+            "unit": "rows",
+        }
+    )
+
+
 # --- Roster import -------------------------------------------------------------------------------
+# Every HR analyst works on the same roster, so any of them may follow or apply any import.
 @hr_required
 def roster_upload(request: HttpRequest) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            parsed = read_roster(upload.read(), upload.name)
+            check_upload(data, upload.name)
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
-            roster_import = roster_preview_create(parsed=parsed, by=request.user)
+            # A worker reads the rows; the preview page shows how far it has got.
+            roster_import = roster_upload_create(data=data, filename=upload.name, by=request.user)
             return redirect(roster_import)
-    recent = RosterImport.objects.defer("rows", "preview").select_related("uploaded_by")[:10]
+    recent = RosterImport.objects.defer("rows", "preview", "upload").select_related("uploaded_by")[:10]
     return render(request, "reports/roster_upload.html", {"form": form, "recent": recent})
+
+
+def _roster_import(pk: int) -> RosterImport:
+    return get_object_or_404(RosterImport.objects.defer("rows", "upload").select_related("uploaded_by"), pk=pk)
 
 
 @hr_required
 def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=pk)
+    roster_import = _roster_import(pk)
     return render(
         request,
         "reports/roster_preview.html",
-        {"import": roster_import, "preview": roster_import.preview, "apply_form": RosterApplyForm()},
+        {
+            "import": roster_import,
+            "preview": roster_import.preview,
+            "apply_form": RosterApplyForm(),
+            "progress": progress_get(roster_import.progress_key) if roster_import.is_working else None,
+        },
+    )
+
+
+@hr_required
+def roster_status(request: HttpRequest, pk: int) -> JsonResponse:
+    roster_import = _roster_import(pk)
+    progress = progress_get(roster_import.progress_key) if roster_import.is_working else None
+    return JsonResponse(
+        {
+            "status": roster_import.status,
+            "finished": not roster_import.is_working,
+            "progress": progress.as_json() if progress else None,
+            "unit": "rows",
+        }
     )
 
 
 @hr_required
 @require_POST
 def roster_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
-    roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=pk)
+    roster_import = _roster_import(pk)
     form = RosterApplyForm(request.POST)
     form.is_valid()
     valid_rows_only = form.cleaned_data.get("valid_rows_only", False)
     try:
-        if roster_import.preview.get("total", 0) > roster_async_threshold():
-            if roster_apply_request(roster_import=roster_import, by=request.user, valid_rows_only=valid_rows_only):
-                messages.success(
-                    request,
-                    f"The roster is being applied. We will e-mail {request.user.email} when it is done; "
-                    "this page shows the result then.",
-                )
-            return redirect(roster_import)
-        result = roster_apply(roster_import=roster_import, by=request.user, valid_rows_only=valid_rows_only)
+        roster_apply_request(roster_import=roster_import, by=request.user, valid_rows_only=valid_rows_only)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"Roster applied: {result['new']} new, {result['changed']} changed, {result['unchanged']} unchanged, "
-            f"{result['skipped']} skipped; {result['pairs_ended']} pair(s) ended because someone left.",
-        )
     return redirect(roster_import)
 
 
 @hr_required
 @require_POST
 def roster_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=pk)
+    roster_import = _roster_import(pk)
     try:
         roster_import_discard(roster_import=roster_import, by=request.user)
     except ValidationError as exc:

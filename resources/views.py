@@ -43,6 +43,12 @@ def library(request: HttpRequest) -> HttpResponse:
 def resource_open(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone else's program's resource is a 404, exactly like one that does not exist.
     resource = get_object_or_404(selectors.visible_resources(request.user), pk=pk)
+    return resource_response(resource)
+
+
+def resource_response(resource: Resource) -> HttpResponse:
+    """The link or the stored file, served so it can never run as one of our pages. The caller
+    has checked that the person may open it (communities serve their listed resources too)."""
     if resource.url:
         return HttpResponseRedirect(resource.url)
     try:

@@ -22,6 +22,8 @@ from accounts.models import User
 from accounts.services import invitation_token_hash
 from audit.services import audit_record
 from calendars.services import feed_issue
+from communities.models import Community, CommunityEvent, CommunityResource, Membership
+from communities.services import mentors_community_sync
 from flash.models import FlashConversation
 from matching.models import MatchProposal, MatchRun, MenteeChoice
 from matching.services import runs as match_runs
@@ -67,6 +69,7 @@ from reports.models import ExportFile, RosterImport
 from reports.roster_file import read_roster
 from reports.services.roster import roster_preview_create
 from resources.models import Resource
+from speedrounds.models import Schedule, Seat, SpeedMeeting
 from surveys.forms import AnswerValue
 from surveys.models import Invitation, Question, QuestionKind, Survey, SurveyTemplate
 from surveys.services import response_submit
@@ -128,6 +131,8 @@ class Scenario:
     calendar_token: str
     resource: Any
     flash: Any
+    community: Any = None
+    mentors_community: Any = None
     clients: dict[str, Client] = field(default_factory=dict)
     cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
@@ -273,6 +278,20 @@ def build_scenario(media_root: Path) -> Scenario:
         flash=FlashConversation.objects.create(requester=mentee, expert=mentor, skill=skill, note="A question"),
         resource=Resource.objects.create(program=program, title="Agenda", url="https://intranet.example.gov/agenda"),
     )
+    # A public community of program A led by the mentee, with the mentor as a member and the
+    # library's resource listed; program A's mentors' community; speed rounds at the event.
+    community = Community.objects.create(name="Budget practitioners", slug="budget-practitioners", program=program)
+    community.skills.add(skill)
+    Membership.objects.create(community=community, person=mentee, role=Membership.Role.LEAD)
+    Membership.objects.create(community=community, person=mentor)
+    CommunityResource.objects.create(community=community, resource=scenario.resource)
+    CommunityEvent.objects.create(community=community, event=event)
+    scenario.community = community
+    scenario.mentors_community, _ = mentors_community_sync(program=program)
+    speed = Schedule.objects.create(event=event, rounds=1, minutes_per_round=5)
+    Seat.objects.create(schedule=speed, person=mentor, role=Seat.Role.MENTOR, table=1)
+    Seat.objects.create(schedule=speed, person=mentee, role=Seat.Role.MENTEE)
+    SpeedMeeting.objects.create(schedule=speed, round=1, table=1, mentor=mentor, mentee=mentee)
     for role, user in users.items():
         client = Client()
         if user is not None:

@@ -109,6 +109,10 @@ def event(s: Scenario) -> dict[str, Any]:
     return {"pk": s.event.pk}
 
 
+def community(s: Scenario) -> dict[str, Any]:
+    return {"slug": s.community.slug}
+
+
 def goal(s: Scenario) -> dict[str, Any]:
     return {"pk": s.goal.pk}
 
@@ -296,8 +300,11 @@ ROWS: list[Row] = [
     row("reports:export", lambda s: {"report": "retention", "fmt": "csv"}, "L3332223"),
     row("reports:export", lambda s: {"report": "retention-people", "fmt": "csv"}, "L3333323", label="hr-only"),
     row("reports:export-download", lambda s: {"token": s.export_file.token}, "L4444424"),
+    row("reports:export-status", lambda s: {"token": s.export_file.token}, "L4444424"),
+    row("reports:export-status-json", lambda s: {"token": s.export_file.token}, "L4444424"),
     row("reports:roster-upload", None, "L3333323"),
     row("reports:roster-preview", roster, "L3333323"),
+    row("reports:roster-status", roster, "L3333323"),
     row("reports:roster-apply", roster, "L3333353", post="L33333R3"),
     row("reports:roster-discard", roster, "L3333353", post="L33333R3"),
     # --- notifications, audit, privacy --------------------------------------------------------
@@ -325,6 +332,28 @@ ROWS: list[Row] = [
     row("resources:create", None, ANY_COORDINATOR),
     row("resources:edit", lambda s: {"pk": s.resource.pk}, "L3332433"),
     row("resources:delete", lambda s: {"pk": s.resource.pk}, "L3335533", post="L333R433"),
+    # Communities: the public one is seen by anyone signed in; the mentee leads it, the mentor is a
+    # member; only a lead or program A's coordinator changes it; only members open its resources.
+    # The mentors' community is for program A's mentors and coordinators only.
+    row("communities:list", None, "L2222222"),
+    row("communities:create", None, ANY_COORDINATOR),
+    row("communities:detail", community, "L2222222"),
+    row("communities:detail", lambda s: {"slug": s.mentors_community.slug}, "L4422444", label="mentors"),
+    row("communities:join", community, "L555NNNN", post="LRRRNNNN"),
+    row("communities:join", lambda s: {"slug": s.mentors_community.slug}, "L555NNNN", post="L44RNNNN",
+        label="mentors"),
+    row("communities:leave", community, "L555NNNN", post="LRRRNNNN"),
+    row("communities:edit", community, "L2332333"),
+    row("communities:role", community, "L5555555", post="LR33R333"),
+    row("communities:event-create", community, "L2332333"),
+    row("communities:resource-add", community, "L5555555", post="LR33R333"),
+    row("communities:resource-open", lambda s: {"slug": s.community.slug, "pk": s.resource.pk}, "LR3RR333"),
+    row("communities:resource-remove", lambda s: {"slug": s.community.slug, "pk": s.resource.pk}, "L5555555",
+        post="LR33R333"),
+    # Speed rounds: program A's coordinator runs them; the two seated see their own timetable.
+    row("speedrounds:schedule", event, COORDINATOR_OF_A),
+    row("speedrounds:print", event, COORDINATOR_OF_A),
+    row("speedrounds:mine", event, "L242NNNN"),
     row("notifications:failed", None, ANY_COORDINATOR),
     row("audit:log", None, "L3332223"),
     row("privacy:my-data", None, "L2224444"),
@@ -701,6 +730,12 @@ WALKS = [
     Walk("surveys:question-edit", _with("pk", lambda s: s.template_question.pk), "coord_b"),
     Walk("surveys:question-edit", _with("pk", lambda s: s.question.pk), "coord_b"),
     Walk("surveys:question-delete", _with("pk", lambda s: s.question.pk), "coord_b", "POST"),
+    Walk("communities:detail", _with("slug", lambda s: s.mentors_community.slug), "other"),
+    Walk("communities:resource-open", _with("pk", lambda s: s.resource.pk, slug=lambda s: s.mentors_community.slug),
+         "partner"),
+    Walk("speedrounds:schedule", _with("pk", lambda s: s.event.pk), "coord_b"),
+    Walk("speedrounds:print", _with("pk", lambda s: s.event.pk), "coord_b"),
+    Walk("speedrounds:mine", _with("pk", lambda s: s.event.pk), "other"),
     Walk("reports:roster-preview", _with("pk", lambda s: s.roster_import.pk), "coord", status=403),
 ]
 
@@ -709,7 +744,11 @@ def _export_token(s: Scenario, fake: int | None) -> dict[str, Any]:
     return {"token": s.export_file.token if fake is None else f"guess{fake}"}
 
 
-WALKS += [Walk("reports:export-download", _export_token, walker) for walker in ("other", "coord", "coord_b")]
+WALKS += [
+    Walk(name, _export_token, walker)
+    for name in ("reports:export-download", "reports:export-status", "reports:export-status-json")
+    for walker in ("other", "coord", "coord_b")
+]
 
 
 CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')

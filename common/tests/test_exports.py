@@ -71,3 +71,27 @@ def test_the_audit_runs_once_the_file_is_written_and_not_when_it_fails(db):
         with pytest.raises(OSError):
             Failing().response(fmt, audit=lambda: calls.append("wrong"))
     assert calls == ["audited"]
+
+
+def test_xlsx_keeps_text_as_text_and_dates_as_dates():
+    from datetime import UTC, date, datetime
+
+    class Mixed(Export):
+        title = "Mixed: a/b [c]?"  # characters Excel refuses in a sheet name
+        columns = ["Text", "When"]
+
+        def rows(self, **filters):
+            yield ("http://example.gov/x", date(2026, 5, 1))
+            yield ("007", datetime(2026, 5, 1, 14, 30, tzinfo=UTC))
+            yield ("1e3", None)
+
+    book = load_workbook(io.BytesIO(Mixed().xlsx_bytes()))
+    sheet = book.active
+    assert sheet.title == "Mixed  a b  c"
+    cells = [[c for c in r] for r in sheet.iter_rows(min_row=2)]
+    # No hyperlink, no number made of "007" or "1e3": the text as it was.
+    assert [row[0].value for row in cells] == ["http://example.gov/x", "007", "1e3"]
+    assert cells[0][0].hyperlink is None
+    assert cells[0][1].value == datetime(2026, 5, 1) and cells[0][1].number_format == "yyyy-mm-dd"
+    assert cells[1][1].value.date() == date(2026, 5, 1) and "hh:mm" in cells[1][1].number_format
+    assert cells[2][1].value is None

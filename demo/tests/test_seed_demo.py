@@ -413,3 +413,20 @@ def test_knowledge_at_risk_tells_the_story_of_skills_nobody_is_learning(seeded: 
     assert know_how <= {s.skill for s in uncovered}
     for skill in (s for s in uncovered if s.skill in know_how):
         assert all(h.level == 4 for h in skill.holders) and 1 <= len(skill.holders) <= 2
+
+
+def test_communities_and_speed_rounds_are_there_to_see(seeded: str) -> None:
+    from communities.models import Community, CommunityEvent, Membership
+    from speedrounds.models import Schedule, SpeedMeeting, Wish
+
+    program = Program.objects.get(slug=PROGRAM_SLUG)
+    mentors = Community.objects.get(program=program, kind=Community.Kind.MENTORS)
+    paired_mentors = set(Mentorship.objects.filter(cycle__program=program).values_list("mentor_id", flat=True))
+    assert paired_mentors <= set(mentors.memberships.values_list("person_id", flat=True))
+    topics = Community.objects.filter(kind=Community.Kind.TOPIC)
+    assert topics.count() == 3 and all(c.memberships.filter(role=Membership.Role.LEAD).exists() for c in topics)
+    assert Membership.objects.filter(person__user__email=login_email("mentee"), community__in=topics).exists()
+    assert CommunityEvent.objects.filter(event__starts_at__gt=timezone.now()).count() >= 2
+    schedule = Schedule.objects.get(event__title="Speed mentoring morning")
+    pairs = list(SpeedMeeting.objects.filter(schedule=schedule).values_list("mentor_id", "mentee_id"))
+    assert pairs and len(pairs) == len(set(pairs)) and Wish.objects.filter(schedule=schedule).exists()

@@ -4,6 +4,7 @@ score(mentor, mentee) = skill + knowledge_transfer + mentor_skill          (skil
                         + cross_department + location + timezone + format
                         + mentor_department                                 (context: bounded)
                         + choice                                            (the mentee's ranking)
+                        + met_wish        (they met at speed rounds and one wished to work together)
 
 Skill fit is a priority-weighted mean over the mentee's open goals (current < target) of the
 share of each goal's gap the mentor can teach, so listing more goals never raises a score:
@@ -217,6 +218,7 @@ def pair_components(e: Mentee, m: Mentor, settings: Settings, rarity: dict) -> d
     comps.update(context_components(e, m, settings))
     rank = next((i for i, c in enumerate(e.choices) if c == m.id), None)
     comps["choice"] = choice_points(settings, rank) if rank is not None else 0.0
+    comps["met_wish"] = settings.weights.met_wish if m.id in e.met else 0.0
     return comps
 
 
@@ -419,8 +421,19 @@ def prepare(problem: Problem, settings: Settings) -> Prepared:
             cv.append(choice_points(settings, rank))
             ck.append(rank + 1)
     cr_a, cc_a = np.asarray(cr, np.int64), np.asarray(cc, np.int64)
-    choice = sp.csr_matrix((np.asarray(cv, float), (cr_a, cc_a)), shape=(n, nm))
     choice_rank = sp.csr_matrix((np.asarray(ck, np.int64), (cr_a, cc_a)), shape=(n, nm))
+    # Speed-round wishes ride in the same per-pair matrix as choices (duplicates add up), so every
+    # scoring path and the candidate lists (choices are always kept) see them; not in choice_rank.
+    if settings.weights.met_wish:
+        for i, e in enumerate(mentees):
+            for mid in sorted(e.met, key=str):
+                j = m_index.get(mid)
+                if j is not None:
+                    cr.append(i)
+                    cc.append(j)
+                    cv.append(settings.weights.met_wish)
+        cr_a, cc_a = np.asarray(cr, np.int64), np.asarray(cc, np.int64)
+    choice = sp.csr_matrix((np.asarray(cv, float), (cr_a, cc_a)), shape=(n, nm))
     choice.sort_indices()
 
     capacity = np.array([max(int(m.capacity), 0) for m in mentors], dtype=np.int64)

@@ -63,6 +63,7 @@ class Mentee:
     timezone: str | float | None = None  # IANA name ("Europe/Paris"), "UTC+3", or hours (float)
     formats: frozenset[str] = frozenset(FORMATS)
     choices: tuple[PersonId, ...] = ()  # ranked mentor ids, 1st choice first
+    met: frozenset[PersonId] = frozenset()  # mentors met at a speed round where either wished to work together
 
 
 @dataclass(frozen=True)
@@ -148,13 +149,15 @@ class Weights(_DictMixin):
     format: float = 0.5  # they share a meeting format (in_person only counts in one location)
     mentor_department: float = 0.5  # the mentee is in a department the mentor asked for
     choice: tuple[float, ...] = (30.0, 20.0, 12.0)  # 1st, 2nd, 3rd choice; later ranks get the last
+    met_wish: float = 2.0  # they met at speed rounds and one said "I'd like to work with this person"
 
     CONTEXT = ("cross_department", "location", "timezone", "format", "mentor_department")
 
     def __post_init__(self) -> None:
         _finite(self.skill, "skill", low=0, strict_low=True)
         _finite(self.skill_base, "skill_base", low=0, high=1, strict_low=True)
-        for name in ("knowledge_transfer", "mentor_skill", "location", "timezone", "format", "mentor_department"):
+        for name in ("knowledge_transfer", "mentor_skill", "location", "timezone", "format", "mentor_department",
+                     "met_wish"):
             _finite(getattr(self, name), name, low=0)
         _finite(self.cross_department, "cross_department")  # a bonus or a penalty
         if len(self.priority) < 1:
@@ -175,7 +178,7 @@ class Weights(_DictMixin):
     def max_points(self) -> float:
         """An upper bound on any pair's score."""
         ctx = sum(max(getattr(self, name), 0.0) for name in self.CONTEXT)
-        return self.skill + self.knowledge_transfer + self.mentor_skill + ctx + max(self.choice, default=0.0)
+        return self.skill + self.knowledge_transfer + self.mentor_skill + ctx + max(self.choice, default=0.0) + self.met_wish
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ COMPONENT_LABELS = {
     "format": "A shared meeting format",
     "mentor_department": "A department the mentor asked for",
     "choice": "The mentee's own ranking",
+    "met_wish": "They met at speed rounds and want to work together",
 }
 RULE_LABELS = {
     "self": "same person",

@@ -21,6 +21,7 @@ from matching.models import MatchBan, MatchSettings, MenteeChoice
 from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill, Skill
 from programs import rules
 from programs.models import Cycle, Enrollment, Mentorship
+from speedrounds.selectors import met_wishes
 
 Pair = tuple[int, int]  # (mentor id, mentee id), as the engine writes pairs
 
@@ -155,6 +156,9 @@ def cycle_input(
         elif cycle.mentee_choice:
             choices[mentee_id].append(mentor_id)
 
+    # "I'd like to work with this person" at the program's speed rounds: a small bonus (met_wish).
+    met = met_wishes(program_id=cycle.program_id, mentor_ids=set(mentor_rows), mentee_ids=set(mentee_rows))
+
     capacity = {pk: rules.mentor_places(e.capacity, people[pk].mentor_capacity) for pk, e in mentor_rows.items()}
     grades = {pk: p.grade for pk, p in people.items() if p.grade}
     grade_rule = settings.mentor_grade_at_or_above
@@ -214,6 +218,7 @@ def cycle_input(
                 timezone=person.time_zone or None,
                 formats=frozenset(person.meeting_formats) or frozenset(engine.FORMATS),
                 choices=tuple(m for m in choices.get(pk, ()) if m in mentor_rows),
+                met=frozenset(met.get(pk, ())),
             )
         )
     mentors = []

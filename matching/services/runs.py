@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.references import person_ref
 from audit.services import audit_record
 from common.enqueue import enqueue_on_commit
+from common.progress import progress_clear, progress_set
 from matching import engine, tasks
 from matching.models import MatchBan, MatchProposal, MatchRun, MatchSettings, MenteeChoice
 from matching.services.inputs import CycleInput, cycle_input, explanation_json, settings_for
@@ -23,6 +24,12 @@ from programs.services.cycles import cycle_update
 from programs.services.pairs import mentorship_create
 
 logger = logging.getLogger("matching.runs")
+
+RUN_STEPS = (
+    "Step 1 of 3: reading the cycle's mentors, mentees and goals",
+    "Step 2 of 3: the engine is pairing",
+    "Step 3 of 3: saving the proposals",
+)
 
 
 # ---------------------------------------------------------------- settings and bans
@@ -123,9 +130,12 @@ def run_execute(*, run_id: int) -> MatchRun:
             return run
         run.status, run.started_at, run.message = MatchRun.Status.RUNNING, timezone.now(), ""
         run.save(update_fields=["status", "started_at", "message"])
+    # The engine is one call with no rows to count: the page shows which of three steps it is on.
+    progress_set(run.progress_key, step=RUN_STEPS[0], done=0, total=len(RUN_STEPS))
     t0 = time.perf_counter()
     try:
         data = run_input(run)
+        progress_set(run.progress_key, step=RUN_STEPS[1], done=1, total=len(RUN_STEPS))
         t1 = time.perf_counter()
         broken = _broken_locks(data, run)
         if broken:
@@ -140,6 +150,7 @@ def run_execute(*, run_id: int) -> MatchRun:
         logger.exception("Match run %s failed", run_id)
         return _fail(run, "The run failed unexpectedly. The error is in the server log; try again.")
     t2 = time.perf_counter()
+    progress_set(run.progress_key, step=RUN_STEPS[2], done=2, total=len(RUN_STEPS))
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         run.proposals.all().delete()
@@ -181,6 +192,7 @@ def run_execute(*, run_id: int) -> MatchRun:
         _refresh_figures(run, goal_count=data.goal_count)
         run.status, run.finished_at = MatchRun.Status.DONE, timezone.now()
         run.save()
+    progress_clear(run.progress_key)
     return run
 
 
@@ -204,6 +216,7 @@ def _fail(run: MatchRun, message: str) -> MatchRun:
         status=MatchRun.Status.FAILED, message=message[:1000], finished_at=timezone.now()
     )
     run.refresh_from_db()
+    progress_clear(run.progress_key)
     return run
 
 

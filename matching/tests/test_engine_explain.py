@@ -35,7 +35,7 @@ def test_every_pair_explanation_adds_up_to_its_score(problem, settings):
         ex = pair.explanation
         assert math.isclose(sum(ex.components.values()), pair.score, abs_tol=1e-9)
         assert set(ex.components) == {"skill", "knowledge_transfer", "mentor_skill", "cross_department", "location",
-                                      "timezone", "format", "mentor_department", "choice"}
+                                      "timezone", "format", "mentor_department", "choice", "met_wish"}
         assert math.isclose(sum(g.points for g in ex.goals), ex.components["skill"] + ex.components[
             "knowledge_transfer"] + ex.components["mentor_skill"], abs_tol=1e-9)
         mentee = next(e for e in problem.mentees if e.id == pair.mentee_id)

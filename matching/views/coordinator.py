@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import coordinator_required
 from audit.services import audit_record
+from common.progress import progress_get
 from matching import selectors
 from matching.engine import ProblemError
 from matching.exports import RunAuditExport
@@ -219,6 +220,8 @@ def _render_run(
     status: int = 200,
 ) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "cycle": run.cycle, "run_label": f"Run {run.pk}"}
+    if not run.is_finished:
+        context["progress"] = progress_get(run.progress_key)
     if run.status == MatchRun.Status.DONE:
         sort = request.GET.get("sort", "score")
         show = request.GET.get("show", "all")
@@ -267,8 +270,15 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse(
             {"status": run.publish_state, "label": run.get_publish_state_display(), "message": "", "finished": False}
         )
+    progress = progress_get(run.progress_key) if not run.is_finished else None
     return JsonResponse(
-        {"status": run.status, "label": run.get_status_display(), "message": run.message, "finished": run.is_finished}
+        {
+            "status": run.status,
+            "label": run.get_status_display(),
+            "message": run.message,
+            "finished": run.is_finished,
+            "progress": progress.as_json() if progress else None,
+        }
     )
 
 

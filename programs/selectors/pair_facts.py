@@ -93,3 +93,16 @@ def pair_facts(*, cycle: Cycle, mentors: Iterable[Person], mentees: Iterable[Per
         this_cycle=pairs,
         prior_pairs=prior,
     )
+
+
+def reporting_lines(person_ids: set[int]) -> dict[int, int]:
+    """Supervisors up to CHAIN_DEPTH levels, for pages that judge many people at once (speed rounds)."""
+    return _supervisors(set(person_ids))
+
+
+def bans_among(cycle: Cycle, mentor_ids: set[int], mentee_ids: set[int]) -> set[Pair]:
+    """The (mentor, mentee) bans of `cycle` among these people, from every registered source."""
+    bans: set[Pair] = set()
+    for source in _ban_sources:
+        bans.update(source(cycle, mentor_ids, mentee_ids))
+    return bans

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from common.dates import when
 from profiles.models import DevelopmentGoal, GoalProgressNote, GoalStatus, Person
+from programs import audiences
 from programs.models import (
     RSVP,
     Agreement,
@@ -62,7 +63,8 @@ def event_eligibility(person: Person | None) -> Q:
     - events of a cycle where they have an approved application or a pair;
     - program-wide events (no cycle) of a program where they take part in a cycle not yet over;
     - mentoring days of any program where they have ever taken part (current or past cycles);
-    - events marked open to alumni, in a program where they were in a pair in a cycle that is over.
+    - events marked open to alumni, in a program where they were in a pair in a cycle that is over;
+    - events other apps open to them (programs.audiences: a community's events for its members).
     """
     if person is None:
         return Q(pk__in=[])
@@ -77,6 +79,7 @@ def event_eligibility(person: Person | None) -> Q:
         | Q(cycle__isnull=True, program_id__in=member_cycles.filter(ends_on__gte=today).values("program_id"))
         | Q(kind=Event.Kind.MENTORING_DAY, program_id__in=member_cycles.values("program_id"))
         | Q(open_to_alumni=True, program_id__in=alumni_programs)
+        | audiences.extra_events(person)
     )
 
 

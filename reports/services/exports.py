@@ -10,17 +10,24 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
+from common.progress import Ticker, progress_clear, progress_set
 from reports import emails
 from reports.exports import REPORTS, ReportExport
 from reports.models import ExportFile
 from reports.selectors.scope import ReportFilters, programs_in_scope
 
 logger = logging.getLogger(__name__)
+
+STEPS = ("Step 1 of 2: gathering the figures", "Step 2 of 2: writing the file")
+FAILED = (
+    "The file could not be built ({kind}). Nothing was sent. Ask for the export again; if it fails "
+    "again, tell the administrator."
+)
 
 
 def async_threshold() -> int:
@@ -74,14 +81,16 @@ def export_record(*, user: Any, report: str, file_format: str, filters: ReportFi
 
 @transaction.atomic
 def export_file_request(
-    *, user: Any, report: str, file_format: str, filters: ReportFilters, options: dict[str, Any]
+    *, user: Any, report: str, file_format: str, filters: ReportFilters, options: dict[str, Any], query: str = ""
 ) -> ExportFile:
-    """Queue a large export for a worker; it e-mails the requester a login-protected link."""
+    """Queue a large export for a worker. Its page (reports:export-status) shows the progress
+    and then the download link; the worker also e-mails the requester a login-protected link.
+    `query` is the report page's query string, so the page can link back to the same view."""
     export_file = ExportFile.objects.create(
         requested_by=user,
         report=report,
         file_format=file_format,
-        filters={"filters": filters.as_json(), "options": _json_options(options)},
+        filters={"filters": filters.as_json(), "options": _json_options(options), "query": query[:2000]},
     )
     from common.enqueue import enqueue_on_commit
     from reports import tasks
@@ -116,14 +125,22 @@ def export_file_build(*, export_file_id: int) -> ExportFile:
     relative = Path("exports") / export_file.token / filename
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    counted = _CountingExport(export)
+    progress_set(export_file.progress_key, step=STEPS[0])
+    total = export.estimated_rows()
+    counted = _CountingExport(export, Ticker(export_file.progress_key, step=STEPS[1], total=total))
     try:
         with open(target, "wb") as handle:
             counted.write(export_file.file_format, handle)
-    except Exception:
+    except OperationalError:
+        raise  # the task retries (and, the last time, export_file_gave_up says so)
+    except Exception as exc:
+        logger.exception("Export file %s failed.", export_file.pk)
         export_file.status = ExportFile.Status.FAILED
-        export_file.save(update_fields=["status"])
-        raise
+        export_file.error = FAILED.format(kind=type(exc).__name__)
+        export_file.save(update_fields=["status", "error"])
+        progress_clear(export_file.progress_key)
+        target.unlink(missing_ok=True)
+        return export_file
     export_file.path, export_file.filename, export_file.row_count = str(relative), filename, counted.count
     export_file.status, export_file.finished_at = ExportFile.Status.READY, timezone.now()
     # The audit entry is written with the file's success, not when it was asked for.
@@ -137,21 +154,31 @@ def export_file_build(*, export_file_id: int) -> ExportFile:
             options=options,
             delivery="email",
         )
+    progress_clear(export_file.progress_key)
     emails.export_ready(export_file=export_file, keep_days=keep_days())
     return export_file
 
 
-class _CountingExport:
-    """Wraps an export to count the rows it writes, without holding them."""
+def export_file_gave_up(*, export_file_id: int) -> None:
+    """The task's last retry failed on the database: the page says so instead of waiting."""
+    ExportFile.objects.filter(pk=export_file_id, status=ExportFile.Status.PENDING).update(
+        status=ExportFile.Status.FAILED, error=FAILED.format(kind="database unavailable")
+    )
 
-    def __init__(self, export: ReportExport) -> None:
+
+class _CountingExport:
+    """Wraps an export to count the rows it writes, without holding them, and report progress."""
+
+    def __init__(self, export: ReportExport, ticker: Ticker) -> None:
         self.export, self.count = export, 0
         original = export.rows
 
         def counting_rows(**kwargs: Any) -> Any:
             for row in original(**kwargs):
                 self.count += 1
+                ticker.add()
                 yield row
+            ticker.finish()
 
         export.rows = counting_rows  # type: ignore[method-assign]
 

@@ -15,24 +15,29 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audit.services import audit_record
+from common.progress import Ticker, progress_set
 from profiles.models import Department, Person
 from programs.models import Mentorship
 from programs.services.pairs import mentorship_end
 from reports import emails
 from reports.models import RosterImport
 from reports.roster_file import LABELS, ParsedRoster
+from reports.services.people_bulk import NewPerson, in_chunks, people_ids, people_insert, people_update, where_in
 
 logger = logging.getLogger(__name__)
 
-BATCH = 1000
+APPLY_STEPS = (
+    "Step 1 of 4: comparing the file with the app",
+    "Step 2 of 4: adding new people",
+    "Step 3 of 4: updating changed people",
+    "Step 4 of 4: ending the pairs of people who left",
+)
 PREVIEW_LIMIT = 200  # rows of each kind listed on the preview page; the counts are always complete
 DATE_FIELDS = {"hire_date", "retirement_eligible_on", "separated_on"}
 # Roster column -> Person attribute. "department" and "supervisor_id" are resolved to ids.
@@ -87,11 +92,6 @@ def _department_lookup() -> dict[str, Department]:
     return lookup
 
 
-def _in_chunks(values: set[str], size: int = 10_000) -> list[list[str]]:
-    items = sorted(values)
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def _existing_people(rows: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[str, dict]]:
     ids = {r["employee_id"] for r in rows if r.get("employee_id")}
     ids |= {r["supervisor_id"] for r in rows if r.get("supervisor_id")}
@@ -103,12 +103,12 @@ def _existing_people(rows: list[dict[str, Any]]) -> tuple[dict[str, dict], dict[
     ]  # fmt: skip
     by_id: dict[str, dict] = {}
     by_email: dict[str, dict] = {}
-    for chunk in _in_chunks(ids):
-        for p in Person.objects.filter(employee_id__in=chunk).values(*fields):
+    for chunk in in_chunks(ids):
+        for p in where_in(Person.objects.all(), "employee_id", chunk).values(*fields):
             by_id[p["employee_id"]] = p
-    for chunk in _in_chunks(emails_):
+    for chunk in in_chunks(emails_):
         # Rows are lower-cased; people added by hand may not be, and must still match.
-        for p in Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk).values(*fields):
+        for p in where_in(Person.objects.all(), "email", chunk, lower=True).values(*fields):
             by_email[p["email"].lower()] = p
     return by_id, by_email
 
@@ -119,13 +119,15 @@ def _display(value: Any) -> Any:
     return "" if value is None else value
 
 
-def roster_plan(*, rows: list[dict[str, Any]], columns: list[str]) -> RosterPlan:
+def roster_plan(*, rows: list[dict[str, Any]], columns: list[str], ticker: Ticker | None = None) -> RosterPlan:
     """Compare parsed rows with the database. Reads only; writes nothing."""
     by_id, by_email = _existing_people(rows)
     departments = _department_lookup()
     new_departments: dict[str, str] = {}
     plans: list[RowPlan] = []
     for row in rows:
+        if ticker is not None:
+            ticker.add()
         plan = RowPlan(row=row, action="error" if row["errors"] else "", errors=list(row["errors"]))
         plans.append(plan)
         if plan.errors:
@@ -204,7 +206,7 @@ def _check_supervisors(plans: list[RowPlan], by_id: dict[str, dict]) -> None:
             return
 
 
-def _preview_payload(plan: RosterPlan, notes: list[str]) -> dict[str, Any]:
+def roster_preview_payload(plan: RosterPlan, notes: list[str]) -> dict[str, Any]:
     listed: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for p in plan.rows:
         if p.action == "unchanged" or len(listed[p.action]) >= PREVIEW_LIMIT:
@@ -242,7 +244,7 @@ def roster_preview_create(*, parsed: ParsedRoster, by: Any) -> RosterImport:
         encoding=parsed.encoding,
         columns=parsed.columns,
         rows=parsed.rows,
-        preview=_preview_payload(plan, parsed.notes),
+        preview=roster_preview_payload(plan, parsed.notes),
     )
 
 
@@ -257,12 +259,20 @@ def _unique_code(name: str, taken: set[str]) -> str:
 
 
 @transaction.atomic
-def roster_apply(*, roster_import: RosterImport, by: Any, valid_rows_only: bool = False) -> dict[str, int]:
-    """Apply a previewed roster. With errors, nothing changes unless `valid_rows_only` is chosen."""
+def roster_apply(
+    *, roster_import: RosterImport, by: Any, valid_rows_only: bool = False, progress: bool = False
+) -> dict[str, int]:
+    """Apply a previewed roster. With errors, nothing changes unless `valid_rows_only` is chosen.
+
+    With `progress`, how far it has got is reported for the import's page (common.progress).
+    """
     locked = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
     if locked.status != RosterImport.Status.PREVIEWED:
         raise ValidationError(f"This import is already {locked.get_status_display().lower()}.")
-    plan = roster_plan(rows=locked.rows, columns=locked.columns)
+    key = locked.progress_key if progress else None
+    total = len(locked.rows)
+    ticker = Ticker(key, step=APPLY_STEPS[0], total=total) if key else None
+    plan = roster_plan(rows=locked.rows, columns=locked.columns, ticker=ticker)
     if plan.error_count and not valid_rows_only:
         raise ValidationError(
             f"{plan.error_count} row(s) have errors, so nothing was changed. Fix the file and upload it "
@@ -280,41 +290,32 @@ def roster_apply(*, roster_import: RosterImport, by: Any, valid_rows_only: bool 
 
     now = timezone.now()
     ids = _supervisor_ids(plan)
-    # New people go in rounds, so each supervisor has an id before the people reporting to them
-    # are inserted. A loop in the hierarchy (A reports to B, B to A) cannot be ordered: those
-    # rows are inserted without a supervisor and given one in a second pass.
     pending = [p for p in plan.rows if p.action == "new"]
-    looped: list[RowPlan] = []
-    while pending:
-        ready = [p for p in pending if not p.row.get("supervisor_id") or p.row["supervisor_id"] in ids]
-        if not ready:
-            ready = looped = pending
-        people = []
-        for p in ready:
-            values = _person_values(p.row, columns, departments)
-            values["supervisor_id"] = None if looped else ids.get(p.row.get("supervisor_id") or "")
-            people.append(Person(**values))
-        Person.objects.bulk_create(people, batch_size=BATCH)
-        for p, person in zip(ready, people, strict=True):
-            p.person_id = ids[p.row["employee_id"]] = person.pk
-        pending = [p for p in pending if p.person_id is None]
-    if looped:
-        _bulk_set(
-            [(p.person_id, {"supervisor_id": ids.get(p.row["supervisor_id"]), "updated_at": now}) for p in looped],
-            ["supervisor_id", "updated_at"],
-        )
+    people = []
+    for p in pending:
+        values = _person_values(p.row, columns, departments)
+        del values["supervisor_id"]
+        people.append(NewPerson(p.row["employee_id"], p.row.get("supervisor_id") or "", values))
+    ticker = Ticker(key, step=APPLY_STEPS[1], total=len(pending)) if key else None
+    people_insert(people, known=ids, now=now, ticker=ticker)
+    for p in pending:
+        p.person_id = ids[p.row["employee_id"]]
 
     changed = [p for p in plan.rows if p.action == "changed"]
     fields_changed = sorted({PERSON_FIELDS[c] for p in changed for c in p.changes})
+    if key:
+        progress_set(key, step=APPLY_STEPS[2], done=0, total=len(changed))
     if changed:
         rows = []
         for p in changed:
             values = _person_values(p.row, columns, departments)
             values["supervisor_id"] = ids.get(p.row.get("supervisor_id") or "")
             rows.append((p.person_id, {**{f: values[f] for f in fields_changed}, "updated_at": now}))
-        _bulk_set(rows, [*fields_changed, "updated_at"])
+        people_update(rows, [*fields_changed, "updated_at"])
 
     separated_ids = [p.person_id for p in plan.rows if p.newly_separated and p.action == "changed"]
+    if key:
+        progress_set(key, step=APPLY_STEPS[3], done=len(changed), total=len(changed))
     ended = _end_pairs_of_separated(person_ids=separated_ids, by=by) if separated_ids else 0
 
     result = {
@@ -346,44 +347,7 @@ def roster_apply(*, roster_import: RosterImport, by: Any, valid_rows_only: bool 
 
 def _supervisor_ids(plan: RosterPlan) -> dict[str, int]:
     """employee id -> pk of everyone in the database that a row names as supervisor."""
-    wanted = {p.row["supervisor_id"] for p in plan.rows if p.action in ("new", "changed") and p.row.get("supervisor_id")}
-    ids: dict[str, int] = {}
-    for chunk in _in_chunks(wanted):
-        ids.update(Person.objects.filter(employee_id__in=chunk).values_list("employee_id", "id"))
-    return ids
-
-
-def _bulk_set(rows: list[tuple[int, dict[str, Any]]], fields: list[str]) -> None:
-    """Set `fields` of many people, each to its own values, in batches.
-
-    On PostgreSQL one UPDATE ... FROM (VALUES ...) per batch: Django's bulk_update builds a
-    CASE expression per field and row, which is slow in Python for tens of thousands of rows.
-    """
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        people = [Person(pk=pk, **values) for pk, values in rows]
-        Person.objects.bulk_update(people, fields, batch_size=BATCH)
-        return
-    meta = Person._meta
-    columns = [meta.get_field(name) for name in fields]
-    qn = connection.ops.quote_name
-    pk_type = meta.pk.db_type(connection).replace("serial", "int")
-    row_sql = "(" + ", ".join([f"%s::{pk_type}", *(f"%s::{c.db_type(connection)}" for c in columns)]) + ")"
-    names = ", ".join(["id", *(qn(c.column) for c in columns)])
-    assignments = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in columns)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            params: list[Any] = []
-            for pk, values in chunk:
-                params.append(pk)
-                params.extend(c.get_db_prep_save(values[c.attname], connection) for c in columns)
-            cursor.execute(
-                f"UPDATE {qn(meta.db_table)} AS p SET {assignments} "
-                f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v({names}) WHERE p.id = v.id",
-                params,
-            )
+    return people_ids({p.row["supervisor_id"] for p in plan.rows if p.action in ("new", "changed") and p.row.get("supervisor_id")})
 
 
 def _person_values(row: dict[str, Any], columns: list[str], departments: dict[str, Department]) -> dict[str, Any]:
@@ -402,58 +366,6 @@ def _person_values(row: dict[str, Any], columns: list[str], departments: dict[st
         values[attr] = value
     values["supervisor_id"] = None
     return values
-
-
-def async_threshold() -> int:
-    """Files with more rows than this are applied by a worker, not within the web request."""
-    return int(getattr(settings, "ROSTER_ASYNC_ROWS", 5_000))
-
-
-@transaction.atomic
-def roster_apply_request(*, roster_import: RosterImport, by: Any, valid_rows_only: bool) -> bool:
-    """Queue a large import for a worker, which e-mails the result. False if already queued."""
-    locked = RosterImport.objects.select_for_update().defer("rows").get(pk=roster_import.pk)
-    if locked.status != RosterImport.Status.PREVIEWED:
-        raise ValidationError(f"This import is already {locked.get_status_display().lower()}.")
-    if locked.apply_requested_at:
-        return False
-    if locked.preview["counts"]["error"] and not valid_rows_only:
-        raise ValidationError(
-            f"{locked.preview['counts']['error']} row(s) have errors, so nothing was changed. Fix the file and upload it "
-            "again, or choose to apply only the valid rows."
-        )
-    locked.apply_requested_at, locked.apply_error = timezone.now(), ""
-    locked.save(update_fields=["apply_requested_at", "apply_error"])
-    from common.enqueue import enqueue_on_commit
-    from reports import tasks
-
-    user_id = by.pk if getattr(by, "is_authenticated", False) else None
-    enqueue_on_commit(tasks.apply_roster, locked.pk, user_id, valid_rows_only)
-    return True
-
-
-def roster_apply_queued(*, roster_import_id: int, user_id: int | None, valid_rows_only: bool) -> None:
-    """The worker's side of roster_apply_request: apply, then tell the requester how it went."""
-    from accounts.models import User
-
-    roster_import = RosterImport.objects.defer("rows").get(pk=roster_import_id)
-    # The task may arrive twice (the sweep queues what a hung Redis seemed to refuse): a copy
-    # finding the request already settled, applied or refused, does nothing and mails nobody.
-    if roster_import.status != RosterImport.Status.PREVIEWED or roster_import.apply_requested_at is None:
-        return
-    user = User.objects.filter(pk=user_id).first() if user_id else None
-    try:
-        result = roster_apply(roster_import=roster_import, by=user, valid_rows_only=valid_rows_only)
-    except ValidationError as exc:
-        if RosterImport.objects.filter(pk=roster_import_id).exclude(status=RosterImport.Status.PREVIEWED).exists():
-            return  # a concurrent copy applied it while this one waited for the row lock
-        message = " ".join(exc.messages)
-        RosterImport.objects.filter(pk=roster_import_id).update(apply_requested_at=None, apply_error=message[:500])
-        if user:
-            emails.roster_applied(roster_import=roster_import, to=user.email, result=None, error=message)
-        return
-    if user:
-        emails.roster_applied(roster_import=roster_import, to=user.email, result=result, error="")
 
 
 @transaction.atomic

@@ -74,3 +74,34 @@ def test_dashboard_has_no_serious_accessibility_violations(browser_page, login_i
     page.wait_for_function("() => window.Chart && document.querySelector('#chart-funnel') && window.Chart.getChart('chart-funnel')")
     assert page.locator("h1").inner_text() == "Coordinator dashboard"
     assert_accessible(page)
+
+
+def test_a_roster_being_read_shows_an_accessible_progress_bar_that_moves_then_the_preview(
+    browser_page, login_in_browser, assert_accessible, hr_user
+):
+    from common.progress import progress_set
+    from reports.models import RosterImport
+    from reports.services.roster_jobs import PREVIEW_STEPS, roster_preview_build
+
+    data = b"Employee ID,Name,E-mail,Department\nE1,Grace Okafor,grace@example.gov,Finance\n"
+    imported = RosterImport.objects.create(
+        uploaded_by=hr_user, filename="roster.csv", sha256="-", status=RosterImport.Status.READING, upload=data
+    )
+    progress_set(imported.progress_key, step=PREVIEW_STEPS[0], done=1000, total=4000)  # a worker's report
+    page = browser_page
+    login_in_browser(page, hr_user.email)
+    page.goto(f"/reports/roster/{imported.pk}/")
+    bar = page.get_by_role("progressbar")
+    assert bar.get_attribute("aria-valuenow") == "25"
+    assert "1000 of 4000 rows (25%)" in page.locator("#job-progress").inner_text()
+    assert page.get_by_role("link", name="Refresh").is_visible()
+    assert_accessible(page)
+
+    progress_set(imported.progress_key, step=PREVIEW_STEPS[1], done=3000, total=4000)
+    page.wait_for_function("() => document.querySelector('[data-job-bar]').value === 75", timeout=15000)  # the poll
+    assert bar.get_attribute("aria-valuenow") == "75" and "comparing it with the app" in page.locator("#job-progress").inner_text()
+
+    roster_preview_build(roster_import_id=imported.pk)  # the worker finishes: the page reloads itself
+    page.wait_for_selector("#roster-counts", timeout=15000)
+    assert page.get_by_role("progressbar").count() == 0
+    assert "will be created: Finance" in page.content()

@@ -126,7 +126,11 @@ def test_large_xlsx_is_built_by_a_task_and_mailed_as_a_login_protected_link(
         response = client.get(reverse("reports:export", args=["retention-people", "xlsx"]), params)
     assert response.status_code == 302
     export_file = ExportFile.objects.get()
+    assert response.url == export_file.get_status_url()
     assert export_file.status == ExportFile.Status.READY and export_file.row_count == 9  # 3 mentees, 2 mentors, 4 others
+    page = client.get(response.url).content.decode()
+    assert "The file is ready: 9 rows" in page and f'href="{export_file.get_absolute_url()}"' in page
+    assert "<progress" not in page and f"?program={retention_world.program.pk}" in page  # back to the same view
     assert Path(tmp_path, export_file.path).is_file() and export_file.path.startswith("exports/")
     [message] = mailoutbox
     assert message.to == ["hr@example.gov"] and export_file.get_absolute_url() in message.body
@@ -210,3 +214,61 @@ def test_report_pages_query_count_does_not_grow_with_people(client, hr_user, ret
         with CaptureQueriesContext(connection) as queries:
             client.get(reverse(name), params if name != "reports:knowledge" else {})
         assert len(queries) == before[name], name
+
+
+def test_a_large_export_shows_its_progress_then_the_link_and_only_to_its_requester(
+    client, hr_user, retention_world, settings, tmp_path
+):
+    from django.test import TestCase
+
+    from common.progress import progress_set
+    from profiles.tests.factories import HRAnalystFactory
+
+    settings.REPORTS_ASYNC_EXPORT_ROWS = 3
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(hr_user)
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        response = client.get(reverse("reports:export", args=["retention-people", "xlsx"]), {"program": retention_world.program.pk})
+    export_file = ExportFile.objects.get()
+    status_json = reverse("reports:export-status-json", args=[export_file.token])
+    page = client.get(response.url).content.decode()
+    assert "Preparing the file" in page and "<progress" in page and 'aria-valuenow="0"' in page
+    assert f'href="{export_file.get_status_url()}">Refresh</a>' in page
+    progress_set(export_file.progress_key, step="Step 2 of 2: writing the file", done=3, total=12)
+    assert 'aria-valuenow="25"' in client.get(response.url).content.decode()
+    assert client.get(status_json).json() == {
+        "status": "pending", "finished": False, "unit": "rows",
+        "progress": {"step": "Step 2 of 2: writing the file", "done": 3, "total": 12, "percent": 25},
+    }  # fmt: skip
+
+    other_hr = HRAnalystFactory(email="other-hr@example.gov")
+    client.force_login(other_hr)  # another HR analyst: not their export, and not told it exists
+    for url in (export_file.get_status_url(), status_json, reverse("reports:export-status", args=["made-up"])):
+        assert client.get(url).status_code == 404
+
+    client.force_login(hr_user)
+    for callback in queued:
+        callback()
+    assert client.get(status_json).json()["finished"] is True
+    assert "The file is ready" in client.get(export_file.get_status_url()).content.decode()
+
+
+def test_a_failing_export_says_so_and_records_no_export(client, hr_user, retention_world, settings, tmp_path, monkeypatch, mailoutbox):
+    from django.test import TestCase
+
+    def broken(self, stream, **filters):
+        raise ValueError("disk full")
+
+    monkeypatch.setattr("common.exports.Export.write_xlsx", broken)
+    settings.REPORTS_ASYNC_EXPORT_ROWS = 3
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(hr_user)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.get(reverse("reports:export", args=["retention-people", "xlsx"]), {"program": retention_world.program.pk})
+    export_file = ExportFile.objects.get()
+    page = client.get(response.url).content.decode()
+    assert export_file.status == ExportFile.Status.FAILED and "The export failed." in page and "(ValueError)" in page
+    assert "disk full" not in page and "<progress" not in page
+    assert not AuditEntry.objects.filter(action="report.export").exists() and not mailoutbox
+    assert client.get(export_file.get_absolute_url()).status_code == 404
+    assert not list(Path(tmp_path).rglob("*.xlsx"))

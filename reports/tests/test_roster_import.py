@@ -252,3 +252,16 @@ def test_email_is_matched_whatever_its_case():
     roster_apply(roster_import=preview(roster("E1,Grace Okafor,grace.okafor@example.gov,Finance,,,,,,")), by=None)
     person.refresh_from_db()
     assert Person.objects.count() == 1 and person.employee_id == "E1" and person.email == "grace.okafor@example.gov"
+
+
+def test_values_copy_would_misread_are_stored_as_they_were_written():
+    # COPY's text format gives \, \N, tabs and line ends a meaning: each must arrive as typed.
+    data = roster(
+        'E1,"O\\Brien, Pat",pat@example.gov,R&D \\N,"Lead\\tEngineer \\\\ ops",,,,,',
+        'E2,"Null, \\N",null@example.gov,Finance,NULL,E1,,,,',
+    )
+    roster_apply(roster_import=preview(data), by=None)
+    pat, other = Person.objects.order_by("employee_id")
+    assert (pat.first_name, pat.last_name, pat.department.name, pat.title) == ("Pat", "O\\Brien", "R&D \\N", "Lead\\tEngineer \\\\ ops")
+    assert (other.first_name, other.last_name, other.title, other.supervisor_id) == ("\\N", "Null", "NULL", pat.pk)
+    assert pat.time_zone == "America/New_York" and pat.prefers_in_person is True and pat.created_at and pat.updated_at

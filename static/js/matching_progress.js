@@ -15,6 +15,15 @@
       .then(function (data) {
         if (data && data.finished) { window.location.reload(); return; }
         if (data && label) { label.textContent = data.label; }
+        var p = data && data.progress;
+        var bar = box.querySelector("[data-job-bar]");
+        var step = box.querySelector("[data-job-step]");
+        if (p && bar) {
+          bar.value = p.percent;
+          bar.setAttribute("aria-valuenow", String(p.percent));
+          bar.textContent = p.percent + "%";
+        }
+        if (p && step) { step.textContent = p.step + " (" + p.percent + "%)"; }
         delay = Math.min(delay * 1.2, 10000);
         window.setTimeout(poll, delay);
       })
