@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "programs",
+    "circles",  # mentoring circles (group mentoring); matching places mentees in them
     "matching",
     "surveys",
     "flash",  # one-off conversations with an expert; reports count them, notifications mails them

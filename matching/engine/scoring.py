@@ -39,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .rules import GradeArrays, check_locks, forbidden_matrix, grade_arrays, grade_block_mask
-from .types import FORMATS, SCALE, Goal, Mentee, Mentor, Problem, ProblemError, Settings
+from .types import FORMATS, SCALE, CircleId, Goal, Mentee, Mentor, Problem, ProblemError, Settings
 
 _FMT_BIT = {f: 1 << i for i, f in enumerate(FORMATS)}
 _IN_PERSON = _FMT_BIT["in_person"]
@@ -104,9 +104,12 @@ def choice_points(settings: Settings, rank: int) -> float:
 
 
 def skill_rarity(mentors) -> dict[Hashable, float]:
-    """1 / number of mentors in the pool who hold the skill (any level >= 1, teaching or not)."""
+    """1 / number of mentors in the pool who hold the skill (any level >= 1, teaching or not).
+    Circle units are not people and do not count: adding a circle never changes a pair's score."""
     holders: dict[Hashable, int] = {}
     for m in mentors:
+        if isinstance(m.id, CircleId):
+            continue
         for s, (level, _teach) in m.skills.items():
             if level >= 1:
                 holders[s] = holders.get(s, 0) + 1

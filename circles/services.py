@@ -1,0 +1,425 @@
+"""Writes of the circles app: circles, members, applications, the agreement, sessions, attendance, notes.
+
+Every function is keyword-only and atomic, refuses bad input with a ValidationError in words,
+and records what a coordinator does in the audit log. Placing a mentee asks the same pair rules
+as a pair (programs.rules, through programs' pair facts loader) for each of the circle's mentors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.references import person_ref
+from audit.services import audit_record
+from circles.models import (
+    MAX_MENTORS,
+    Circle,
+    CircleApplication,
+    CircleAttendance,
+    CircleMember,
+    CircleNote,
+    CircleSession,
+)
+from common.text import clean_text
+from profiles.models import Person, Skill
+from programs import rules
+from programs.models import Cycle, Enrollment
+from programs.selectors.pair_facts import pair_facts
+
+# The pair rules that do not apply to a seat in a circle: an earlier pair with a circle mentor is
+# no repeat, a mentor's places are for pairs, and the mentor-role check is done on the circle.
+NOT_FOR_CIRCLES = frozenset({rules.PRIOR, rules.PAIRED, rules.CAPACITY, rules.ROLE})
+
+
+def _approved(cycle: Cycle, role: str, people: Iterable[Person]) -> set[int]:
+    return set(
+        Enrollment.objects.filter(
+            cycle=cycle,
+            role=role,
+            status=Enrollment.Status.APPROVED,
+            person__in=list(people),
+            person__separated_on__isnull=True,
+        ).values_list("person_id", flat=True)
+    )
+
+
+def _check_shape(
+    *, cycle: Cycle, topic: str, skills: list[Skill], mentors: list[Person], min_size: int, max_size: int
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not topic:
+        errors["topic"] = ["Give the circle a topic."]
+    if not skills:
+        errors["skills"] = ["Choose at least one skill the circle works on."]
+    if not 1 <= len(mentors) <= MAX_MENTORS:
+        errors["mentors"] = [f"A circle has one or two mentors; you chose {len(mentors)}."]
+    else:
+        ok = _approved(cycle, Enrollment.Role.MENTOR, mentors)
+        missing = [str(p) for p in mentors if p.pk not in ok]
+        if missing:
+            errors["mentors"] = [f"{', '.join(missing)}: not an approved mentor of this cycle who is still employed."]
+    if min_size < 1 or max_size < 1:
+        errors["min_size"] = ["A circle needs room for at least one mentee."]
+    elif min_size > max_size:
+        errors["min_size"] = [f"The fewest mentees ({min_size}) cannot be more than the most ({max_size})."]
+    return errors
+
+
+@transaction.atomic
+def circle_create(
+    *,
+    cycle: Cycle,
+    by: Any,
+    topic: str,
+    skills: Iterable[Skill],
+    mentors: Iterable[Person],
+    level: int = 3,
+    min_size: int = 4,
+    max_size: int = 8,
+    description: str = "",
+    open_for_applications: bool = True,
+) -> Circle:
+    topic = clean_text(topic or "").strip()
+    skills, mentors = list(skills), list(mentors)
+    errors = _check_shape(
+        cycle=cycle, topic=topic, skills=skills, mentors=mentors, min_size=min_size, max_size=max_size
+    )
+    if Circle.objects.filter(cycle=cycle, topic__iexact=topic).exists():
+        errors.setdefault("topic", []).append(f"This cycle already has a circle called “{topic}”.")
+    if errors:
+        raise ValidationError(errors)
+    circle = Circle.objects.create(
+        cycle=cycle,
+        topic=topic,
+        description=clean_text(description or "").strip(),
+        level=level,
+        min_size=min_size,
+        max_size=max_size,
+        open_for_applications=open_for_applications,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    circle.skills.set(skills)
+    today = timezone.localdate()
+    CircleMember.objects.bulk_create(
+        CircleMember(
+            circle=circle,
+            person=p,
+            role=CircleMember.Role.MENTOR,
+            joined_on=today,
+            added_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        for p in mentors
+    )
+    audit_record(
+        actor=by,
+        action="circles.create",
+        target=circle,
+        summary=f"Created the circle “{topic}”",
+        data={"mentors": [p.pk for p in mentors], "skills": [s.pk for s in skills]},
+    )
+    return circle
+
+
+@transaction.atomic
+def circle_update(
+    *,
+    circle: Circle,
+    by: Any,
+    topic: str,
+    skills: Iterable[Skill],
+    mentors: Iterable[Person],
+    level: int,
+    min_size: int,
+    max_size: int,
+    description: str = "",
+    open_for_applications: bool = True,
+) -> Circle:
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    topic = clean_text(topic or "").strip()
+    skills, mentors = list(skills), list(mentors)
+    errors = _check_shape(
+        cycle=circle.cycle, topic=topic, skills=skills, mentors=mentors, min_size=min_size, max_size=max_size
+    )
+    if Circle.objects.filter(cycle=circle.cycle, topic__iexact=topic).exclude(pk=circle.pk).exists():
+        errors.setdefault("topic", []).append(f"This cycle already has a circle called “{topic}”.")
+    seated = circle.members.filter(role=CircleMember.Role.MENTEE, left_on__isnull=True).count()
+    if "min_size" not in errors and max_size < seated:
+        errors["max_size"] = [f"{seated} mentees are in the circle already; the most cannot be lower than that."]
+    mentee_ids = set(circle.members.filter(role=CircleMember.Role.MENTEE).values_list("person_id", flat=True))
+    both = [str(p) for p in mentors if p.pk in mentee_ids]
+    if both:
+        errors.setdefault("mentors", []).append(f"{', '.join(both)} is a mentee of this circle.")
+    if errors:
+        raise ValidationError(errors)
+    circle.topic, circle.description, circle.level = topic, clean_text(description or "").strip(), level
+    circle.min_size, circle.max_size, circle.open_for_applications = min_size, max_size, open_for_applications
+    circle.save()
+    circle.skills.set(skills)
+    today = timezone.localdate()
+    wanted = {p.pk for p in mentors}
+    current = {m.person_id: m for m in circle.members.filter(role=CircleMember.Role.MENTOR)}
+    for person_id, member in current.items():
+        if person_id not in wanted and member.left_on is None:
+            member.left_on = today
+            member.save(update_fields=["left_on"])
+        elif person_id in wanted and member.left_on is not None:
+            member.left_on = None
+            member.save(update_fields=["left_on"])
+    for p in mentors:
+        if p.pk not in current:
+            CircleMember.objects.create(
+                circle=circle,
+                person=p,
+                role=CircleMember.Role.MENTOR,
+                joined_on=today,
+                added_by=by if getattr(by, "is_authenticated", False) else None,
+            )
+    audit_record(actor=by, action="circles.update", target=circle, summary=f"Edited the circle “{topic}”")
+    return circle
+
+
+def circle_mentor_ids(circle: Circle) -> list[int]:
+    return list(
+        circle.members.filter(role=CircleMember.Role.MENTOR, left_on__isnull=True)
+        .order_by("pk")
+        .values_list("person_id", flat=True)
+    )
+
+
+def placement_refusals(*, circle: Circle, mentee: Person, mentors: list[Person] | None = None) -> list[str]:
+    """Why `mentee` may not take a seat in `circle` now, in words (empty: they may). The pair
+    rules of programs.rules against each of the circle's mentors, an approved mentee of the
+    cycle, not already a member, and a free seat."""
+    if mentors is None:
+        mentors = list(Person.objects.filter(pk__in=circle_mentor_ids(circle)))
+    out: list[str] = []
+    if mentee.separated_on is not None:
+        out.append(f"{mentee} has left (separation date {mentee.separated_on:%d %b %Y}).")
+    elif not _approved(circle.cycle, Enrollment.Role.MENTEE, [mentee]):
+        out.append(f"{mentee} is not an approved mentee in this cycle.")
+    if circle.members.filter(person=mentee, left_on__isnull=True).exists():
+        out.append(f"{mentee} is already in this circle.")
+    if circle.ended_on is not None:
+        out.append("This circle has ended.")
+    seated = circle.members.filter(role=CircleMember.Role.MENTEE, left_on__isnull=True).count()
+    if seated >= circle.max_size:
+        out.append(f"The circle is full: {seated} of {circle.max_size} seats are taken.")
+    if mentors:
+        facts = pair_facts(cycle=circle.cycle, mentors=mentors, mentees=[mentee])
+        for mentor in mentors:
+            for refusal in rules.pair_refusals(facts, mentor.pk, mentee.pk, skip=NOT_FOR_CIRCLES | {rules.SEPARATED}):
+                text = refusal.text
+                if refusal.rule == rules.SELF:
+                    text = f"{mentee} leads this circle."
+                if text not in out:
+                    out.append(text)
+    return out
+
+
+@transaction.atomic
+def circle_member_add(
+    *, circle: Circle, person: Person, by: Any, source: str = CircleMember.Source.MANUAL
+) -> CircleMember:
+    """Give a mentee a seat in the circle (a coordinator by hand, an accepted application, or publishing a run)."""
+    circle = Circle.objects.select_for_update().select_related("cycle").get(pk=circle.pk)
+    refused = placement_refusals(circle=circle, mentee=person)
+    if refused:
+        raise ValidationError(refused)
+    member, created = CircleMember.objects.get_or_create(
+        circle=circle,
+        person=person,
+        defaults={
+            "role": CircleMember.Role.MENTEE,
+            "source": source,
+            "joined_on": timezone.localdate(),
+            "added_by": by if getattr(by, "is_authenticated", False) else None,
+        },
+    )
+    if not created:  # they had left: back in
+        member.left_on, member.role, member.source = None, CircleMember.Role.MENTEE, source
+        member.joined_on = timezone.localdate()
+        member.save(update_fields=["left_on", "role", "source", "joined_on"])
+    CircleApplication.objects.filter(circle=circle, person=person).update(status=CircleApplication.Status.PLACED)
+    audit_record(
+        actor=by,
+        action="circles.member_add",
+        target=circle,
+        summary=f"Placed {person_ref(person)} in the circle “{circle.topic}”",
+        data={"source": source},
+    )
+    return member
+
+
+@transaction.atomic
+def circle_member_remove(*, member: CircleMember, by: Any) -> CircleMember:
+    if member.left_on is not None:
+        raise ValidationError(f"{member.person} has already left this circle.")
+    if member.role == CircleMember.Role.MENTOR and len(circle_mentor_ids(member.circle)) <= 1:
+        raise ValidationError("A circle needs a mentor: add another mentor before removing this one.")
+    member.left_on = timezone.localdate()
+    member.save(update_fields=["left_on"])
+    audit_record(
+        actor=by,
+        action="circles.member_remove",
+        target=member.circle,
+        summary=f"{person_ref(member.person)} left the circle “{member.circle.topic}”",
+    )
+    return member
+
+
+@transaction.atomic
+def circle_apply(*, circle: Circle, person: Person, note: str = "") -> CircleApplication:
+    circle = Circle.objects.select_for_update().select_related("cycle").get(pk=circle.pk)
+    if not circle.open_for_applications or circle.ended_on is not None:
+        raise ValidationError("This circle is not taking applications.")
+    refused = [r for r in placement_refusals(circle=circle, mentee=person)]
+    if refused:
+        raise ValidationError(refused)
+    application, created = CircleApplication.objects.get_or_create(
+        circle=circle, person=person, defaults={"note": clean_text(note or "").strip()[:500]}
+    )
+    if not created:
+        if application.status == CircleApplication.Status.PENDING:
+            raise ValidationError("You have already applied to this circle.")
+        application.status, application.note = CircleApplication.Status.PENDING, clean_text(note or "").strip()[:500]
+        application.save(update_fields=["status", "note"])
+    return application
+
+
+@transaction.atomic
+def circle_application_withdraw(*, application: CircleApplication) -> CircleApplication:
+    if application.status != CircleApplication.Status.PENDING:
+        raise ValidationError("Only a waiting application can be withdrawn.")
+    application.status = CircleApplication.Status.WITHDRAWN
+    application.save(update_fields=["status"])
+    return application
+
+
+@transaction.atomic
+def circle_agreement_update(*, circle: Circle, by: Any, goals: str, cadence: str, meeting_format: str) -> Circle:
+    circle.agreement_goals = clean_text(goals or "").strip()
+    circle.cadence, circle.meeting_format = cadence, meeting_format
+    circle.agreement_updated_at = timezone.now()
+    circle.full_clean(exclude=["cycle", "created_by"])
+    circle.save(update_fields=["agreement_goals", "cadence", "meeting_format", "agreement_updated_at"])
+    return circle
+
+
+def _session_fields(circle: Circle, title: str, scheduled_at: datetime | None) -> str:
+    title = clean_text(title or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = ["Say what the session is about."]
+    if scheduled_at is None:
+        errors["scheduled_at"] = ["Give the date and time."]
+    elif not (circle.cycle.starts_on <= timezone.localdate(scheduled_at) <= circle.cycle.ends_on):
+        errors["scheduled_at"] = [
+            f"Sessions take place within the cycle ({circle.cycle.starts_on:%d %b %Y} to "
+            f"{circle.cycle.ends_on:%d %b %Y})."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return title
+
+
+@transaction.atomic
+def circle_session_create(
+    *,
+    circle: Circle,
+    by: Person | None,
+    title: str,
+    scheduled_at: datetime,
+    duration_minutes: int = 60,
+    meeting_format: str = "video",
+    place: str = "",
+) -> CircleSession:
+    if circle.ended_on is not None:
+        raise ValidationError("This circle has ended.")
+    title = _session_fields(circle, title, scheduled_at)
+    return CircleSession.objects.create(
+        circle=circle,
+        title=title,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        meeting_format=meeting_format,
+        place=clean_text(place or "").strip(),
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def circle_session_update(
+    *,
+    session: CircleSession,
+    title: str,
+    scheduled_at: datetime,
+    duration_minutes: int,
+    meeting_format: str,
+    place: str = "",
+    status: str | None = None,
+) -> CircleSession:
+    session = CircleSession.objects.select_for_update().select_related("circle__cycle").get(pk=session.pk)
+    session.title = _session_fields(session.circle, title, scheduled_at)
+    session.scheduled_at, session.duration_minutes = scheduled_at, duration_minutes
+    session.meeting_format, session.place = meeting_format, clean_text(place or "").strip()
+    if status is not None:
+        if status not in CircleSession.Status.values:
+            raise ValidationError({"status": "Choose a status."})
+        session.status = status
+    session.sequence += 1  # calendars that hold the session pick up the change
+    session.save()
+    return session
+
+
+@transaction.atomic
+def circle_session_cancel(*, session: CircleSession) -> CircleSession:
+    session = CircleSession.objects.select_for_update().get(pk=session.pk)
+    if session.status == CircleSession.Status.CANCELLED:
+        raise ValidationError("This session is already cancelled.")
+    session.status = CircleSession.Status.CANCELLED
+    session.sequence += 1
+    session.save(update_fields=["status", "sequence"])
+    return session
+
+
+@transaction.atomic
+def circle_attendance_record(
+    *, session: CircleSession, by: Person, present: Mapping[int, bool], now: datetime | None = None
+) -> int:
+    """Record who came to a session (person id -> present). A mentor of the circle records it,
+    once the session has started; marking attendance marks the session held."""
+    session = CircleSession.objects.select_for_update().select_related("circle").get(pk=session.pk)
+    now = now or timezone.now()
+    if session.status == CircleSession.Status.CANCELLED:
+        raise ValidationError("This session was cancelled: there is no attendance to take.")
+    if session.scheduled_at > now:
+        raise ValidationError("Attendance is taken once the session has started.")
+    members = set(session.circle.members.filter(left_on__isnull=True).values_list("person_id", flat=True))
+    unknown = set(present) - members
+    if unknown:
+        raise ValidationError("Attendance can only be recorded for members of the circle.")
+    for person_id, here in present.items():
+        CircleAttendance.objects.update_or_create(
+            session=session, person_id=person_id, defaults={"present": bool(here), "recorded_by": by}
+        )
+    if session.status != CircleSession.Status.HELD:
+        session.status = CircleSession.Status.HELD
+        session.sequence += 1
+        session.save(update_fields=["status", "sequence"])
+    return len(present)
+
+
+@transaction.atomic
+def circle_note_add(*, circle: Circle, author: Person | None, body: str) -> CircleNote:
+    body = clean_text(body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write the note first."})
+    if len(body) > 4000:
+        raise ValidationError({"body": f"Keep the note under 4,000 characters (it has {len(body):,})."})
+    return CircleNote.objects.create(circle=circle, author=author, body=body)
