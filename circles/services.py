@@ -423,3 +423,56 @@ def circle_note_add(*, circle: Circle, author: Person | None, body: str) -> Circ
     if len(body) > 4000:
         raise ValidationError({"body": f"Keep the note under 4,000 characters (it has {len(body):,})."})
     return CircleNote.objects.create(circle=circle, author=author, body=body)
+
+
+def seat_problems(seats: list) -> list[str]:
+    """Before publishing a run: its new circle seats that publishing would refuse now, one line
+    each. One load of the pair facts per circle (not per seat), the new seats of one circle
+    counted together against its free seats."""
+    by_circle: dict[int, list] = {}
+    for seat in seats:
+        by_circle.setdefault(seat.circle_id, []).append(seat)
+    if not by_circle:
+        return []
+    circles = {c.pk: c for c in Circle.objects.filter(pk__in=list(by_circle)).select_related("cycle")}
+    leaders: dict[int, list[Person]] = {}
+    seated: dict[int, set[int]] = {pk: set() for pk in by_circle}
+    for m in CircleMember.objects.filter(circle_id__in=list(by_circle), left_on__isnull=True).select_related("person"):
+        if m.role == CircleMember.Role.MENTOR:
+            leaders.setdefault(m.circle_id, []).append(m.person)
+        else:
+            seated[m.circle_id].add(m.person_id)
+    approved = set(
+        Enrollment.objects.filter(
+            cycle_id__in={c.cycle_id for c in circles.values()}, role=Enrollment.Role.MENTEE,
+            status=Enrollment.Status.APPROVED, person_id__in=[s.mentee_id for s in seats],
+        ).values_list("cycle_id", "person_id")
+    )
+    lines = []
+    for circle_id, group in by_circle.items():
+        circle = circles[circle_id]
+        mentors = leaders.get(circle_id, [])
+        facts = pair_facts(cycle=circle.cycle, mentors=mentors, mentees=[s.mentee for s in group]) if mentors else None
+        new = [s for s in group if s.mentee_id not in seated[circle_id]]
+        for seat in group:
+            texts = []
+            if seat.mentee.separated_on is not None:
+                texts.append(f"{seat.mentee} has left (separation date {seat.mentee.separated_on:%d %b %Y}).")
+            elif (circle.cycle_id, seat.mentee_id) not in approved:
+                texts.append(f"{seat.mentee} is not an approved mentee in this cycle.")
+            if circle.ended_on is not None:
+                texts.append("This circle has ended.")
+            if not mentors:
+                texts.append("The circle has no mentor.")
+            for mentor in mentors:
+                for refusal in rules.pair_refusals(facts, mentor.pk, seat.mentee_id, skip=NOT_FOR_CIRCLES | {rules.SEPARATED}):
+                    if refusal.text not in texts:
+                        texts.append(refusal.text)
+            if texts:
+                lines.append(f"{seat.mentee} → the circle “{circle.topic}”: {' '.join(texts)}")
+        if len(seated[circle_id]) + len(new) > circle.max_size:
+            lines.append(
+                f"The circle “{circle.topic}” has {len(seated[circle_id])} mentee(s) and {len(new)} new seat(s) here; "
+                f"it holds at most {circle.max_size}."
+            )
+    return lines

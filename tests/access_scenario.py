@@ -23,7 +23,7 @@ from accounts.services import invitation_token_hash
 from audit.services import audit_record
 from calendars.services import feed_issue
 from circles import services as circle_services
-from circles.models import CircleApplication
+from circles.models import CircleApplication, CircleProposal
 from flash.models import FlashConversation
 from matching.models import MatchProposal, MatchRun, MenteeChoice
 from matching.services import runs as match_runs
@@ -131,6 +131,7 @@ class Scenario:
     circle_session: Any = None
     circle_application: Any = None
     circle_note: Any = None
+    seat: Any = None
     clients: dict[str, Client] = field(default_factory=dict)
     cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
@@ -263,6 +264,7 @@ def build_scenario(media_root: Path) -> Scenario:
                                                            scheduled_at=now - timedelta(days=1))
     circle_note = circle_services.circle_note_add(circle=circle, author=mentee, body="Circle note only members read.")
     circle_application = CircleApplication.objects.create(circle=circle, person=mentee_2)
+    seat = CircleProposal.objects.create(run=run, circle=circle, mentee=mentee_2, score=7.5)
 
     scenario = Scenario(
         users=users, program=program, program_b=program_b, cycle=cycle, cycle_b=cycle_b, mentee=mentee,
@@ -278,7 +280,7 @@ def build_scenario(media_root: Path) -> Scenario:
         flash=FlashConversation.objects.create(requester=mentee, expert=mentor, skill=skill, note="A question"),
         resource=Resource.objects.create(program=program, title="Agenda", url="https://intranet.example.gov/agenda"),
         circle=circle, circle_member=circle_member, circle_session=circle_session,
-        circle_application=circle_application, circle_note=circle_note,
+        circle_application=circle_application, circle_note=circle_note, seat=seat,
     )
     for role, user in users.items():
         client = Client()

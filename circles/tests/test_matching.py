@@ -165,3 +165,62 @@ def test_input_queries_do_not_grow_with_circles(django_assert_max_num_queries):
     with CaptureQueriesContext(connection) as many:
         cycle_input(world.cycle)
     assert len(many) == len(few)
+
+
+def test_the_run_page_shows_seats_and_coordinators_lock_reject_and_ask_why_not(
+    client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    world = _circle_world()
+    run = _run(world, django_capture_on_commit_callbacks)
+    circle = world.extra["circle"]
+    client.force_login(world.coordinator)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Seats in mentoring circles" in page and "4 seats proposed in circles" in page
+    seat = run.circle_proposals.order_by("pk").first()
+    client.post(reverse("matching:seat-lock", args=[run.pk, seat.pk]))
+    seat.refresh_from_db()
+    assert seat.status == "locked"
+    page = client.post(reverse("matching:seat-reject", args=[run.pk, seat.pk]), follow=True).content.decode()
+    assert "Unlock this seat before rejecting it." in page
+    client.post(reverse("matching:seat-lock", args=[run.pk, seat.pk]))
+    client.post(reverse("matching:seat-reject", args=[run.pk, seat.pk]))
+    seat.refresh_from_db()
+    run.refresh_from_db()
+    assert seat.status == "rejected" and run.matched_count == 5
+    # one placement per run: a pair cannot be added by hand for someone with a seat
+    other = run.circle_proposals.exclude(pk=seat.pk).first()
+    client.post(
+        reverse("matching:run-add", args=[run.pk]), {"add-mentor": world.mentors[0].pk, "add-mentee": other.mentee_id}
+    )
+    assert not run.proposals.filter(mentee_id=other.mentee_id).exists()
+    from matching.services.review import proposal_add
+
+    with pytest.raises(ValidationError, match="has a seat in the circle"):
+        proposal_add(run=run, mentor=world.mentors[0], mentee=other.mentee, by=world.coordinator)
+    # why not this circle?
+    placed = run.proposals.first().mentee
+    answer = client.get(run.get_absolute_url(), {"whyc-mentee": placed.pk, "whyc-circle": circle.pk}).content.decode()
+    assert 'id="why-circle-answer"' in answer
+    got = client.get(
+        run.get_absolute_url(), {"whyc-mentee": other.mentee_id, "whyc-circle": circle.pk}
+    ).content.decode()
+    assert "has a seat in the circle “Budgeting together”" in got
+    bad = client.get(run.get_absolute_url(), {"whyc-mentee": "x", "whyc-circle": "99999"}).content.decode()
+    assert "Choose a mentee of this run and a circle of this cycle." in bad
+    confirm = client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
+    assert "3 seats in mentoring circles" in confirm
+
+
+def test_the_publish_page_warns_of_a_seat_that_breaks_a_rule_now(client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    world = _circle_world()
+    run = _run(world, django_capture_on_commit_callbacks)
+    seat = run.circle_proposals.order_by("pk").first()
+    seat.mentee.supervisor = world.mentors[1]
+    seat.mentee.save()
+    client.force_login(world.coordinator)
+    confirm = client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
+    assert f"{seat.mentee} → the circle “Budgeting together”" in confirm and "reporting chain" in confirm
