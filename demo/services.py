@@ -15,6 +15,7 @@ from faker import Faker
 from profiles.models import Person
 from programs.models import Enrollment, Meeting, Mentorship, PairFlag, Program
 
+from .circles import build_circles
 from .exchange import build_exchange
 from .flash import build_flash
 from .people import DEMO_DOMAIN, build_people
@@ -54,6 +55,7 @@ def demo_seed(*, seed: int = 1, people: int = 2200, password: str, today: date |
     extras |= build_surveys(rng=rng, roster=roster, programs=programs, today=today)
     extras |= build_resources(programs=programs)
     extras |= build_flash(rng=rng, today=today)
+    extras |= build_circles(rng=rng, roster=roster, programs=programs, today=today)
 
     employed = roster.employed()
     horizon = date(today.year + 3, today.month, min(today.day, 28))
