@@ -224,3 +224,21 @@ def test_the_publish_page_warns_of_a_seat_that_breaks_a_rule_now(client, django_
     client.force_login(world.coordinator)
     confirm = client.get(reverse("matching:run-publish", args=[run.pk])).content.decode()
     assert f"{seat.mentee} → the circle “Budgeting together”" in confirm and "reporting chain" in confirm
+
+
+def test_a_member_who_breaks_a_rule_added_since_keeps_the_seat_and_the_run_still_works(
+    django_capture_on_commit_callbacks,
+):
+    world = _circle_world(mentees=4, seats=3)
+    circle = world.extra["circle"]
+    member = world.mentees[0]
+    circle_member_add(circle=circle, person=member, by=world.coordinator)
+    member.supervisor = world.mentors[1]  # a re-organisation after the placement
+    member.save()
+    data = cycle_input(world.cycle)
+    cid = engine.CircleId(circle.pk)
+    assert (cid, member.pk) not in data.problem.locks and data.mentee(member.pk) is None
+    assert data.mentor(cid).capacity == 2  # the seat still counts as taken
+    run = _run(world, django_capture_on_commit_callbacks)
+    assert run.status == "done", run.message
+    assert run.circle_proposals.count() <= 2

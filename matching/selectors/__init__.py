@@ -103,7 +103,9 @@ class ReviewPage:
     other_runs: list[MatchRun]
     counts: dict[str, int] = field(default_factory=dict)
     page_obj: Any = None
-    seats: list[ProposalRow] = field(default_factory=list)  # circle seats of the run (rejected ones included)
+    seats: list[ProposalRow] = field(default_factory=list)  # one page of the run's circle seats (rejected included)
+    seats_obj: Any = None
+    live_seats: list[CircleProposal] = field(default_factory=list)
     circles: list[Circle] = field(default_factory=list)  # the cycle's circles (for "why not this circle?")
 
 
@@ -111,7 +113,8 @@ PER_PAGE = 50
 
 
 def review_page(
-    *, run: MatchRun, sort: str = "score", department: int | None = None, show: str = "all", page: int | str = 1
+    *, run: MatchRun, sort: str = "score", department: int | None = None, show: str = "all", page: int | str = 1,
+    seats_page: int | str = 1,
 ) -> ReviewPage:
     """Everything the review page shows, in a fixed number of queries whatever the number of
     proposals. Rows are paged (PER_PAGE); counts, forms and unmatched mentees cover the whole run."""
@@ -183,10 +186,11 @@ def review_page(
         rows = []
     elif show == "pairs":
         unmatched = []
+    seats_obj = Paginator(seats, PER_PAGE).get_page(seats_page)
     seat_rows = [
         ProposalRow(proposal=p, components=explanation_rows(p.explanation), goals=p.explanation.get("goals", []),
                     removed=[])
-        for p in seats
+        for p in seats_obj.object_list
     ]
     everyone = {p.mentee_id: p.mentee for p in [*live, *live_seats]}
     everyone.update({pk: known[pk] for pk in reasons if pk in known})
@@ -214,6 +218,8 @@ def review_page(
         counts=counts,
         page_obj=page_obj,
         seats=seat_rows,
+        seats_obj=seats_obj,
+        live_seats=live_seats,
         circles=circles,
     )
 

@@ -194,6 +194,9 @@ def cycle_input(
     units, circle_mentors, members, circles, seat_locks, applied = _circle_units(
         circle_rows, mentee_rows=mentee_rows, locks=locks, paired_elsewhere=paired_elsewhere,
         circle_locks=circle_locks,
+        broken=lambda leaders, mentee: rules.circle_rules(
+            mentors=leaders, mentee=mentee, supervisors=supervisors, bans=bans, grades=ranks, grade_rule=grade_rule
+        ),
     )
     for (circle_pk, mentee_id) in circle_bans:
         bans.add((engine.CircleId(circle_pk), mentee_id))
@@ -298,10 +301,12 @@ def _circles(cycle: Cycle, people: dict[int, Person]) -> list[Circle]:
 
 
 def _circle_units(rows: list[Circle], *, mentee_rows: dict, locks: dict[int, int], paired_elsewhere: set[int],
-                  circle_locks: frozenset[Pair]):
+                  circle_locks: frozenset[Pair], broken):
     """Circle units for the engine. A mentee already seated in a circle keeps that seat (a lock)
-    unless they are paired or seated elsewhere already: one placement per mentee and run. Seats
-    taken by anyone else only lower the free seats. Pending applications become choices."""
+    unless they are paired or seated elsewhere already: one placement per mentee and run. A seat
+    that breaks a rule added since (a new supervisor, a ban) stays a seat but cannot be a lock,
+    as for pairs: it counts as taken. Seats taken by anyone else only lower the free seats.
+    Pending applications become choices."""
     units: list[engine.Mentor] = []
     circle_mentors: dict[engine.CircleId, tuple[int, ...]] = {}
     members: dict[tuple[engine.CircleId, int], int] = {}
@@ -315,7 +320,8 @@ def _circle_units(rows: list[Circle], *, mentee_rows: dict, locks: dict[int, int
         taken = 0
         for m in mentees:
             free = (leaders and m.person_id in mentee_rows and m.person_id not in locks
-                    and m.person_id not in paired_elsewhere and m.person_id not in seated)
+                    and m.person_id not in paired_elsewhere and m.person_id not in seated
+                    and not broken(leaders, m.person_id))
             if free:
                 seat_locks.add((cid, m.person_id))
                 members[(cid, m.person_id)] = m.pk
@@ -331,7 +337,8 @@ def _circle_units(rows: list[Circle], *, mentee_rows: dict, locks: dict[int, int
     # seats locked in a parent run's review, for mentees with no pair or seat yet
     for circle_pk, mentee_id in sorted(circle_locks):
         cid = engine.CircleId(circle_pk)
-        if cid in circles and mentee_id in mentee_rows and mentee_id not in locks and mentee_id not in seated:
+        if cid in circles and mentee_id in mentee_rows and mentee_id not in locks and mentee_id not in seated \
+                and mentee_id not in paired_elsewhere:
             seat_locks.add((cid, mentee_id))
             seated.add(mentee_id)
     # people seated in a circle get no pair in this run (one placement per mentee and run): those

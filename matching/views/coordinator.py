@@ -195,10 +195,13 @@ def _render_run(
         except ValueError:
             department = None
         page = selectors.review_page(
-            run=run, sort=sort, department=department, show=show, page=request.GET.get("page") or 1
+            run=run, sort=sort, department=department, show=show, page=request.GET.get("page") or 1,
+            seats_page=request.GET.get("seats") or 1,
         )
         query = request.GET.copy()
         query.pop("page", None)
+        seats_query = query.copy()
+        seats_query.pop("seats", None)
         for name in [k for k in query if k.startswith("why-")]:
             query.pop(name)
         why_form = PairPickForm(
@@ -210,7 +213,7 @@ def _render_run(
             why_answer = review.why_not_text(run=run, mentee=why_form.mentee_person, mentor=why_form.mentor_person)
         why_circle, why_circle_answer = _why_circle(request, run, page)
         paired = {p.mentee_id for p in page.live} | {
-            r.proposal.mentee_id for r in page.seats if r.proposal.status != "rejected"
+            s.mentee_id for s in page.live_seats
         }  # a mentee with a seat in a circle gets no pair in the same run
         unpaired = [m for m in page.mentees if m.pk not in paired]
         context.update(
@@ -219,6 +222,7 @@ def _render_run(
             sort=sort,
             show=show,
             page_query=query.urlencode(),
+            seats_query=seats_query.urlencode(),
             department=department,
             sorts=selectors.SORTS,
             shows=selectors.SHOW,
@@ -235,11 +239,15 @@ def _render_run(
 def _why_circle(request: HttpRequest, run: MatchRun, page: Any) -> tuple[dict[str, Any], str]:
     """The "why not this circle?" question: ids checked against the run's mentees and the cycle's circles."""
     raw_mentee, raw_circle = request.GET.get("whyc-mentee", ""), request.GET.get("whyc-circle", "")
-    chosen = {"mentee": raw_mentee, "circle": raw_circle, "error": ""}
+    chosen = {
+        "mentee": int(raw_mentee) if raw_mentee.isdigit() else None,
+        "circle": int(raw_circle) if raw_circle.isdigit() else None,
+        "error": "",
+    }
     if not raw_mentee and not raw_circle:
         return chosen, ""
-    mentee = next((m for m in page.mentees if str(m.pk) == raw_mentee), None)
-    circle = next((c for c in page.circles if str(c.pk) == raw_circle), None)
+    mentee = next((m for m in page.mentees if m.pk == chosen["mentee"]), None)
+    circle = next((c for c in page.circles if c.pk == chosen["circle"]), None)
     if mentee is None or circle is None:
         chosen["error"] = "Choose a mentee of this run and a circle of this cycle."
         return chosen, ""
@@ -429,8 +437,6 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.review_page(run=run) if run.status == MatchRun.Status.DONE else None
     problems = publish_problems(run, page.proposals) if page and run.is_editable else []
     if page and run.is_editable:
-        problems += seat_problems([
-            r.proposal for r in page.seats if r.proposal.status != "rejected" and not r.proposal.member_id
-        ])
+        problems += seat_problems([s for s in page.live_seats if not s.member_id])
     context = {"run": run, "cycle": run.cycle, "page": page, "problems": problems}
     return render(request, "matching/publish_confirm.html", context)
