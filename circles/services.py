@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.references import person_ref
 from audit.services import audit_record
+from circles import signals
 from circles.models import (
     MAX_MENTORS,
     Circle,
@@ -253,6 +254,8 @@ def circle_member_add(
         summary=f"Placed {person_ref(person)} in the circle “{circle.topic}”",
         data={"source": source},
     )
+    # The mentee hears of the seat once it stands (a refused publish rolls back and tells nobody).
+    transaction.on_commit(lambda: signals.member_added.send(sender=CircleMember, member=member))
     return member
 
 

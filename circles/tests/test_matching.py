@@ -200,9 +200,11 @@ def test_the_run_page_shows_seats_and_coordinators_lock_reject_and_ask_why_not(
     with pytest.raises(ValidationError, match="has a seat in the circle"):
         proposal_add(run=run, mentor=world.mentors[0], mentee=other.mentee, by=world.coordinator)
     # why not this circle?
-    placed = run.proposals.first().mentee
-    answer = client.get(run.get_absolute_url(), {"whyc-mentee": placed.pk, "whyc-circle": circle.pk}).content.decode()
-    assert 'id="why-circle-answer"' in answer
+    answer = client.get(run.get_absolute_url(), {"whyc-mentee": seat.mentee_id, "whyc-circle": circle.pk}).content.decode()
+    assert 'id="why-circle-answer"' in answer  # the rejected seat: a ban on that circle now
+    paired = run.proposals.first().mentee  # paired mentees are not offered
+    assert "Choose a mentee of this run" in client.get(
+        run.get_absolute_url(), {"whyc-mentee": paired.pk, "whyc-circle": circle.pk}).content.decode()
     got = client.get(
         run.get_absolute_url(), {"whyc-mentee": other.mentee_id, "whyc-circle": circle.pk}
     ).content.decode()

@@ -229,11 +229,19 @@ def _render_run(
             why_form=why_form,
             why_answer=why_answer,
             why_circle=why_circle,
+            circle_askable=_circle_askable(page) if page.circles else [],
             why_circle_answer=why_circle_answer,
             swap_form=swap_form or SwapForm(live=page.live),
             add_form=add_form or PairPickForm(mentors=page.mentors, mentees=unpaired, prefix="add"),
         )
     return render(request, "matching/run_detail.html", context, status=status)
+
+
+def _circle_askable(page: Any) -> list[Any]:
+    """Mentees "why not this circle?" offers: those with a seat or with nothing, not the paired
+    ones (at 10k mentees a select of everyone costs the page a megabyte)."""
+    paired = {p.mentee_id for p in page.live}
+    return [m for m in page.mentees if m.pk not in paired]
 
 
 def _why_circle(request: HttpRequest, run: MatchRun, page: Any) -> tuple[dict[str, Any], str]:
@@ -246,7 +254,7 @@ def _why_circle(request: HttpRequest, run: MatchRun, page: Any) -> tuple[dict[st
     }
     if not raw_mentee and not raw_circle:
         return chosen, ""
-    mentee = next((m for m in page.mentees if m.pk == chosen["mentee"]), None)
+    mentee = next((m for m in _circle_askable(page) if m.pk == chosen["mentee"]), None)
     circle = next((c for c in page.circles if c.pk == chosen["circle"]), None)
     if mentee is None or circle is None:
         chosen["error"] = "Choose a mentee of this run and a circle of this cycle."
