@@ -244,3 +244,16 @@ def test_a_member_who_breaks_a_rule_added_since_keeps_the_seat_and_the_run_still
     run = _run(world, django_capture_on_commit_callbacks)
     assert run.status == "done", run.message
     assert run.circle_proposals.count() <= 2
+
+
+def test_the_matching_audit_counts_a_seat_as_a_placement(django_capture_on_commit_callbacks):
+    from matching.selectors.audit import run_audit
+
+    world = _circle_world()
+    run = _run(world, django_capture_on_commit_callbacks)
+    audit = run_audit(run)
+    assert audit.mentees == 6 and audit.matched == 6
+    seat = run.circle_proposals.first()
+    seat.status = CircleProposal.Status.REJECTED
+    seat.save()
+    assert run_audit(run).matched == 5
