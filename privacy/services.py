@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit import references
 from audit.services import audit_record
+from circles.models import CircleApplication, CircleAttendance, CircleMember, CircleNote
 from matching.models import MenteeChoice
 from notifications.models import Delivery
 from privacy.selectors import may_remove
@@ -117,6 +118,29 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             {"kind": h.kind, "message": h.message, "created_at": h.created_at.isoformat()}
             for h in HelpRequest.objects.filter(requested_by=person)
         ],
+        "mentoring_circles": [
+            {
+                "circle": m.circle.topic,
+                "cycle": str(m.circle.cycle),
+                "role": m.role,
+                "joined_on": _iso(m.joined_on),
+                "left_on": _iso(m.left_on),
+            }
+            for m in CircleMember.objects.filter(person=person).select_related("circle__cycle__program").order_by("pk")
+        ],
+        "circle_applications": [
+            {"circle": a.circle.topic, "status": a.status, "note": a.note, "created_at": a.created_at.isoformat()}
+            for a in CircleApplication.objects.filter(person=person).select_related("circle").order_by("pk")
+        ],
+        "circle_attendance": [
+            {"circle": a.session.circle.topic, "session": a.session.title,
+             "scheduled_at": a.session.scheduled_at.isoformat(), "present": a.present}
+            for a in CircleAttendance.objects.filter(person=person).select_related("session__circle").order_by("pk")
+        ],
+        "circle_notes_written": [
+            {"circle": n.circle.topic, "at": n.created_at.isoformat(), "text": n.body}
+            for n in CircleNote.objects.filter(author=person).select_related("circle").order_by("pk")
+        ],
         "named_survey_answers": [
             {
                 "survey": r.survey.title,
@@ -135,7 +159,7 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     Kept: department, grade, hire/retirement/separation dates (retention and knowledge reports),
     pairs, meetings (date, format, length), RSVPs and attendance, numeric survey answers.
     Removed: name, e-mail, login, bio, skills, goals' free text and notes, private meeting notes
-    of their pairs, messages they wrote, their link to named survey answers and those answers'
+    of their pairs, messages they wrote (circle notes and applications included), their link to named survey answers and those answers'
     free text, pending e-mails, and their name wherever the audit log wrote it as text.
 
     `by` must be allowed to (privacy.selectors: staff, or a coordinator of a program the person
@@ -175,6 +199,9 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     HelpRequest.objects.filter(requested_by=person).update(message=REMOVED)
     Enrollment.objects.filter(person=person).update(motivation="", decision_note="")
     MenteeChoice.objects.filter(Q(mentee=person) | Q(mentor=person)).update(note="")
+    # Circles: the seats and attendance stay (the circle's figures count them); what they wrote goes.
+    CircleNote.objects.filter(author=person).update(body=REMOVED)
+    CircleApplication.objects.filter(person=person).update(note="")
     person.skills.all().delete()
 
     named = Response.objects.filter(person=person, anonymous=False)

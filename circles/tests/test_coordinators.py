@@ -97,3 +97,24 @@ def test_the_survey_form_offers_the_circle_audience(client, world):
     client.force_login(world.coordinator)
     page = client.get(reverse("surveys:survey-edit", args=[survey.pk])).content.decode()
     assert 'value="circle_members"' in page and "Members of the cycle&#x27;s mentoring circles" in page
+
+
+def test_a_persons_data_download_holds_their_circles_and_removal_keeps_seats_drops_words(world):
+    from circles.models import CircleNote
+    from circles.services import circle_note_add
+    from privacy.services import person_anonymise, person_data_export
+
+    mentee = world.mentees[0]
+    circle_note_add(circle=world.extra["circle"], author=mentee, body="My private thoughts on the budget")
+    data = person_data_export(person=mentee)
+    assert data["mentoring_circles"][0]["circle"] == "Budget basics"
+    assert data["circle_attendance"][0]["present"] is True
+    assert data["circle_notes_written"][0]["text"] == "My private thoughts on the budget"
+    mentee.separated_on = timezone.localdate()
+    mentee.save()
+    from programs.models import Mentorship
+
+    Mentorship.objects.filter(mentee=mentee).delete()
+    person_anonymise(person=mentee, by=world.coordinator, reason="left")
+    assert CircleNote.objects.get(author=mentee).body == "[removed]"
+    assert CircleMember.objects.filter(person=mentee).exists()
