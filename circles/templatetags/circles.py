@@ -33,3 +33,21 @@ def attendance_of(page: selectors.CirclePage, session: Any) -> dict[str, Any] | 
 def cycle_circles_panel(cycle: Any) -> dict[str, Any]:
     figures = selectors.cycle_circles(cycle=cycle)
     return {"cycle": cycle, "figures": figures, "summary": selectors.summary(figures)}
+
+
+@register.inclusion_tag("circles/_my_circles_panel.html")
+def my_circles_panel(person: Any) -> dict[str, Any]:
+    """The participant home's "My circles": each circle with its next session, and how many
+    circles the person may apply to. Four queries."""
+    from django.utils import timezone
+
+    from circles.models import CircleSession
+
+    circles = selectors.circles_of(person) if person else []
+    upcoming: dict[int, Any] = {}
+    for session in CircleSession.objects.filter(
+        circle__in=circles, scheduled_at__gte=timezone.now(), status=CircleSession.Status.SCHEDULED
+    ).order_by("scheduled_at", "pk"):
+        upcoming.setdefault(session.circle_id, session)
+    can_apply = len(selectors.open_circles_for(person)) if person else 0
+    return {"rows": [(c, upcoming.get(c.pk)) for c in circles], "can_apply": can_apply}

@@ -294,3 +294,16 @@ def test_the_cycle_overview_and_circles_page_show_health_in_a_fixed_number_of_qu
         circle_session_create(circle=c, by=None, title="First", scheduled_at=timezone.now() + timedelta(days=1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_my_program_lists_my_circles_with_the_next_session(client, world):
+    circle = world.extra["circle"]
+    circle_session_create(
+        circle=circle, by=world.mentors[0], title="Reading a budget", scheduled_at=timezone.now() + timedelta(days=2)
+    )
+    client.force_login(world.mentees[0].user)
+    page = client.get(reverse("programs:participant-home")).content.decode()
+    assert "My mentoring circles" in page and "Budget basics" in page and "Reading a budget" in page
+    client.force_login(world.mentees[1].user)  # not a member, but may apply
+    page = client.get(reverse("programs:participant-home")).content.decode()
+    assert "1 circle you can apply to" in page
