@@ -156,6 +156,23 @@ def circle_update(
     both = [str(p) for p in mentors if p.pk in mentee_ids]
     if both:
         errors.setdefault("mentors", []).append(f"{', '.join(both)} is a mentee of this circle.")
+    elif mentors and "mentors" not in errors:
+        # A new mentor must be allowed with every mentee already seated (reporting chain, ban, grade).
+        seated_people = list(
+            Person.objects.filter(
+                circle_memberships__circle=circle,
+                circle_memberships__role=CircleMember.Role.MENTEE,
+                circle_memberships__left_on__isnull=True,
+            )
+        )
+        if seated_people:
+            facts = pair_facts(cycle=circle.cycle, mentors=mentors, mentees=seated_people)
+            for mentor in mentors:
+                for mentee in seated_people:
+                    for refusal in rules.pair_refusals(
+                        facts, mentor.pk, mentee.pk, skip=NOT_FOR_CIRCLES | {rules.SEPARATED}
+                    ):
+                        errors.setdefault("mentors", []).append(refusal.text)
     if errors:
         raise ValidationError(errors)
     circle.topic, circle.description, circle.level = topic, clean_text(description or "").strip(), level
@@ -447,8 +464,10 @@ def seat_problems(seats: list) -> list[str]:
             seated[m.circle_id].add(m.person_id)
     approved = set(
         Enrollment.objects.filter(
-            cycle_id__in={c.cycle_id for c in circles.values()}, role=Enrollment.Role.MENTEE,
-            status=Enrollment.Status.APPROVED, person_id__in=[s.mentee_id for s in seats],
+            cycle_id__in={c.cycle_id for c in circles.values()},
+            role=Enrollment.Role.MENTEE,
+            status=Enrollment.Status.APPROVED,
+            person_id__in=[s.mentee_id for s in seats],
         ).values_list("cycle_id", "person_id")
     )
     lines = []
@@ -468,7 +487,9 @@ def seat_problems(seats: list) -> list[str]:
             if not mentors:
                 texts.append("The circle has no mentor.")
             for mentor in mentors:
-                for refusal in rules.pair_refusals(facts, mentor.pk, seat.mentee_id, skip=NOT_FOR_CIRCLES | {rules.SEPARATED}):
+                for refusal in rules.pair_refusals(
+                    facts, mentor.pk, seat.mentee_id, skip=NOT_FOR_CIRCLES | {rules.SEPARATED}
+                ):
                     if refusal.text not in texts:
                         texts.append(refusal.text)
             if texts:

@@ -100,15 +100,19 @@ def circle_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the circle's mentors and coordinators edit its agreement.")
     form = CircleAgreementForm(request.POST, instance=Circle.objects.get(pk=circle.pk))
     if form.is_valid():
-        services.circle_agreement_update(
-            circle=circle,
-            by=request.user,
-            goals=form.cleaned_data["agreement_goals"],
-            cadence=form.cleaned_data["cadence"],
-            meeting_format=form.cleaned_data["meeting_format"],
-        )
-        messages.success(request, "The circle's agreement is saved.")
-        return redirect(circle.get_absolute_url() + "#agreement")
+        try:
+            services.circle_agreement_update(
+                circle=circle,
+                by=request.user,
+                goals=form.cleaned_data["agreement_goals"],
+                cadence=form.cleaned_data["cadence"],
+                meeting_format=form.cleaned_data["meeting_format"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The circle's agreement is saved.")
+            return redirect(circle.get_absolute_url() + "#agreement")
     return render(
         request,
         "circles/form.html",

@@ -307,3 +307,30 @@ def test_my_program_lists_my_circles_with_the_next_session(client, world):
     client.force_login(world.mentees[1].user)  # not a member, but may apply
     page = client.get(reverse("programs:participant-home")).content.decode()
     assert "1 circle you can apply to" in page
+
+
+def test_a_new_mentor_in_a_reporting_chain_with_a_seated_mentee_is_refused(client, world):
+    circle = world.extra["circle"]
+    seated = world.mentees[0]
+    seated.supervisor = world.mentors[1]
+    seated.save()
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("circles:edit", args=[circle.pk]),
+        _form(world, topic="Budget basics", mentors=[world.mentors[0].pk, world.mentors[1].pk]),
+    )
+    assert "same reporting chain" in response.content.decode()
+    assert list(circle.members.filter(role="mentor").values_list("person_id", flat=True)) == [world.mentors[0].pk]
+
+
+def test_the_agreement_is_saved_by_a_mentor_with_clear_errors(client, world):
+    circle = world.extra["circle"]
+    client.force_login(world.mentors[0].user)
+    url = reverse("circles:agreement", args=[circle.pk])
+    page = client.post(url, {"agreement_goals": "x", "cadence": "hourly", "meeting_format": "video"}).content.decode()
+    assert "Select a valid choice" in page
+    client.post(url, {"agreement_goals": "One level up on budgets", "cadence": "weekly", "meeting_format": "in_person"})
+    circle.refresh_from_db()
+    assert circle.cadence == "weekly" and circle.agreement_goals == "One level up on budgets"
+    client.force_login(world.mentees[0].user)
+    assert client.post(url, {"cadence": "monthly", "meeting_format": "video"}).status_code == 403
