@@ -570,6 +570,8 @@ def pair_allowed_q(p: Prepared, mentee_idx: np.ndarray, mentor_idx: np.ndarray) 
     g = p.grades
     if g is not None:  # the grade rule, pair by pair: the same test as grade_block_mask
         q[(g.e_scale[e] >= 0) & (g.e_scale[e] == g.m_scale[m]) & (g.m_step[m] < g.e_step[e])] = -np.inf
+        if g.m2_scale is not None:  # a circle's second mentor
+            q[(g.e_scale[e] >= 0) & (g.e_scale[e] == g.m2_scale[m]) & (g.m2_step[m] < g.e_step[e])] = -np.inf
     if p.requires_skill:
         q[~covered] = -np.inf
     if p.min_q > -math.inf:

@@ -267,3 +267,19 @@ def test_a_circle_with_three_mentors_is_refused_under_the_grade_rule():
     )
     with pytest.raises(ProblemError, match="one or two"):
         solve(problem, Settings(mentor_grade_at_or_above=True))
+
+
+def test_the_second_circle_mentors_grade_holds_in_pricing_too():
+    """pair_allowed_q (the certificate's pair-by-pair pricing) applies the second mentor's grade."""
+    from matching.engine.scoring import block_allowed_q, pair_allowed_q
+
+    mentees = (Mentee(id=1, goals=(Goal("s0", 3),)), Mentee(id=2, goals=(Goal("s0", 3),)))
+    problem = Problem(mentees=mentees, mentors=(circle_unit("c", {"s0": 3}, 4),),
+                      circle_mentors={CircleId("c"): (10, 11)}, grades={10: "GS-15", 11: "GS-11", 1: "GS-13", 2: "GS-9"})
+    settings = Settings(mentor_grade_at_or_above=True)
+    p = prepare(problem, settings)
+    block, _ = block_allowed_q(p, slice(0, p.n))
+    pairs = pair_allowed_q(p, np.array([0, 1]), np.array([0, 0]))
+    assert not np.isfinite(block[0, 0]) and np.isfinite(block[1, 0])
+    assert np.array_equal(pairs, block[:, 0])
+    assert solve(problem, settings).objective == solve_dense(problem, settings).objective
