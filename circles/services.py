@@ -500,3 +500,31 @@ def seat_problems(seats: list) -> list[str]:
                 f"it holds at most {circle.max_size}."
             )
     return lines
+
+
+@transaction.atomic
+def circle_end(*, circle: Circle, by: Any) -> Circle:
+    """End a circle: it takes no more seats, applications or sessions, matching no longer offers
+    it, and its sessions still ahead are cancelled (calendars pick that up). Members keep the page."""
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.ended_on is not None:
+        raise ValidationError(f"The circle “{circle.topic}” has already ended.")
+    circle.ended_on = timezone.localdate()
+    circle.open_for_applications = False
+    circle.save(update_fields=["ended_on", "open_for_applications"])
+    ahead = list(circle.sessions.filter(status=CircleSession.Status.SCHEDULED, scheduled_at__gt=timezone.now()))
+    for session in ahead:
+        session.status = CircleSession.Status.CANCELLED
+        session.sequence += 1
+    CircleSession.objects.bulk_update(ahead, ["status", "sequence"])
+    CircleApplication.objects.filter(circle=circle, status=CircleApplication.Status.PENDING).update(
+        status=CircleApplication.Status.WITHDRAWN
+    )
+    audit_record(
+        actor=by,
+        action="circles.end",
+        target=circle,
+        summary=f"Ended the circle “{circle.topic}”",
+        data={"sessions_cancelled": len(ahead)},
+    )
+    return circle

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/notes/", views.note_add, name="note-add"),
     path("<int:pk>/apply/", views.circle_apply, name="apply"),
     path("<int:pk>/edit/", views.circle_edit, name="edit"),
+    path("<int:pk>/end/", views.circle_end, name="end"),
     path("<int:pk>/members/add/", views.member_add, name="member-add"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),

@@ -384,3 +384,16 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{member.person} has left the circle.")
     return redirect(member.circle.get_absolute_url() + "#members")
+
+
+@coordinator_required
+@require_POST
+def circle_end(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = _coordinated_circle(request, pk)
+    try:
+        services.circle_end(circle=circle, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The circle “{circle.topic}” has ended; its sessions ahead are cancelled.")
+    return redirect(circle.get_absolute_url())

@@ -319,6 +319,7 @@ ROWS: list[Row] = [
     row("circles:note-add", lambda s: {"pk": s.circle.pk}, "L5555555", post="L2423444"),
     row("circles:apply", lambda s: {"pk": s.circle.pk}, "L555NNNN", post="L444NNNN"),
     row("circles:edit", lambda s: {"pk": s.circle.pk}, COORDINATOR_OF_A),
+    row("circles:end", lambda s: {"pk": s.circle.pk}, "L3335533", post="L333R433"),
     row("circles:member-add", lambda s: {"pk": s.circle.pk}, "L3335533", post="L333R433"),
     row("circles:member-remove", lambda s: {"pk": s.circle_member.pk}, "L3335533", post="L333R433"),
     row("circles:session-edit", lambda s: {"pk": s.circle_session.pk}, "L3422444"),

@@ -334,3 +334,38 @@ def test_the_agreement_is_saved_by_a_mentor_with_clear_errors(client, world):
     assert circle.cadence == "weekly" and circle.agreement_goals == "One level up on budgets"
     client.force_login(world.mentees[0].user)
     assert client.post(url, {"cadence": "monthly", "meeting_format": "video"}).status_code == 403
+
+
+def test_ending_a_circle_cancels_sessions_ahead_and_closes_it(client, world):
+    from circles.models import CircleApplication, CircleSession
+
+    circle = world.extra["circle"]
+    ahead = circle_session_create(
+        circle=circle, by=world.mentors[0], title="Next", scheduled_at=timezone.now() + timedelta(days=2)
+    )
+    CircleApplication.objects.create(circle=circle, person=world.mentees[1])
+    client.force_login(world.mentors[0].user)
+    assert client.post(reverse("circles:end", args=[circle.pk])).status_code == 403
+    client.force_login(world.coordinator)
+    client.post(reverse("circles:end", args=[circle.pk]))
+    circle.refresh_from_db()
+    ahead.refresh_from_db()
+    assert circle.ended_on and not circle.open_for_applications
+    assert ahead.status == CircleSession.Status.CANCELLED and ahead.sequence == 1
+    assert CircleApplication.objects.get().status == "withdrawn"
+    again = client.post(reverse("circles:end", args=[circle.pk]), follow=True).content.decode()
+    assert "has already ended" in again
+    client.force_login(world.mentors[0].user)
+    page = client.post(
+        reverse("circles:session-new", args=[circle.pk]),
+        {
+            "title": "More",
+            "scheduled_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 60,
+            "meeting_format": "video",
+        },
+    ).content.decode()
+    assert "This circle has ended." in page
+    from matching.services.inputs import cycle_input
+
+    assert not cycle_input(world.cycle).circles  # matching no longer offers it
