@@ -22,4 +22,5 @@ urlpatterns = [
     path("applications/<int:pk>/place/", views.application_place, name="application-place"),
     path("cycles/<int:cycle_pk>/", views.cycle_circles, name="cycle"),
     path("cycles/<int:cycle_pk>/new/", views.circle_new, name="new"),
+    path("cycles/<int:cycle_pk>/circles.<str:fmt>", views.cycle_circles_export, name="cycle-export"),
 ]

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import coordinator_required
+from audit.services import audit_record
 from circles import selectors, services
+from circles.exports import CyclesCirclesExport
 from circles.forms import ApplyForm, CircleAgreementForm, CircleForm, MemberAddForm, NoteForm, SessionForm
 from circles.models import Circle, CircleApplication, CircleMember, CircleSession
 from profiles.models import Person
@@ -397,3 +399,21 @@ def circle_end(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"The circle “{circle.topic}” has ended; its sessions ahead are cancelled.")
     return redirect(circle.get_absolute_url())
+
+
+@coordinator_required
+def cycle_circles_export(request: HttpRequest, cycle_pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("The circles export as .csv or .xlsx.")
+    cycle = cycle_for(request, cycle_pk)
+    export = CyclesCirclesExport(cycle, selectors.cycle_circles(cycle=cycle))
+
+    def audit() -> None:
+        audit_record(
+            actor=request.user,
+            action="circles.export",
+            target=cycle,
+            summary=f"Exported the circles of {cycle} as {fmt.upper()}.",
+        )
+
+    return export.response(fmt, audit=audit)

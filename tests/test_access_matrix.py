@@ -329,6 +329,7 @@ ROWS: list[Row] = [
     row("circles:application-place", lambda s: {"pk": s.circle_application.pk}, "L3335533", post="L333R433"),
     row("circles:cycle", lambda s: {"cycle_pk": s.cycle.pk}, COORDINATOR_OF_A),
     row("circles:new", lambda s: {"cycle_pk": s.cycle.pk}, COORDINATOR_OF_A),
+    row("circles:cycle-export", lambda s: {"cycle_pk": s.cycle.pk, "fmt": "csv"}, COORDINATOR_OF_A),
     row("resources:library", None, "L2222222"),
     row("resources:open", lambda s: {"pk": s.resource.pk}, "LR4RR444"),
     row("resources:manage", None, ANY_COORDINATOR),

@@ -118,3 +118,24 @@ def test_a_persons_data_download_holds_their_circles_and_removal_keeps_seats_dro
     person_anonymise(person=mentee, by=world.coordinator, reason="left")
     assert CircleNote.objects.get(author=mentee).body == "[removed]"
     assert CircleMember.objects.filter(person=mentee).exists()
+
+
+def test_the_circles_export_in_csv_and_xlsx_neutralises_formulas_and_is_audited(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from audit.models import AuditEntry
+    from circles.models import Circle
+
+    Circle.objects.filter(pk=world.extra["circle"].pk).update(topic='=HYPERLINK("http://x")')
+    client.force_login(world.coordinator)
+    response = client.get(reverse("circles:cycle-export", args=[world.cycle.pk, "csv"]))
+    body = b"".join(response.streaming_content).decode()
+    assert response.status_code == 200 and "Attendance (%)" in body
+    assert "'=HYPERLINK" in body and "66.7" in body and "at risk: 2 of at least 3 mentees" in body
+    xlsx = client.get(reverse("circles:cycle-export", args=[world.cycle.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert [c.value for c in sheet[1]][0] == "Circle"
+    assert client.get(reverse("circles:cycle-export", args=[world.cycle.pk, "pdf"])).status_code == 404
+    assert AuditEntry.objects.filter(action="circles.export").count() == 2
