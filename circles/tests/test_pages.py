@@ -369,3 +369,29 @@ def test_ending_a_circle_cancels_sessions_ahead_and_closes_it(client, world):
     from matching.services.inputs import cycle_input
 
     assert not cycle_input(world.cycle).circles  # matching no longer offers it
+
+
+def test_the_circle_page_shows_the_guides_that_fit_it(client, world):
+    from resources.models import Milestone, Resource
+
+    circle = world.extra["circle"]
+    on_skill = Resource.objects.create(
+        program=world.cycle.program,
+        title="Budget primer",
+        url="https://intranet.example.gov/b",
+        milestone=Milestone.ANYTIME,
+    )
+    on_skill.skills.add(world.skills[0])
+    Resource.objects.create(
+        program=world.cycle.program,
+        title="First session agenda",
+        url="https://intranet.example.gov/a",
+        milestone=Milestone.FIRST_MEETING,
+    )
+    Resource.objects.create(
+        program=CycleFactory().program, title="Another program's guide", url="https://intranet.example.gov/c"
+    )
+    client.force_login(world.mentees[0].user)
+    page = client.get(circle.get_absolute_url()).content.decode()
+    assert "First session agenda" in page and "Budget primer" in page and "on the circle's skills" in page
+    assert "Another program" not in page
