@@ -21,8 +21,9 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
+from circles.selectors import feed_sessions
 from flash.models import FlashConversation
-from notifications.ics import calendar_host, event_entry, flash_entry
+from notifications.ics import calendar_host, circle_session_entry, event_entry, flash_entry
 from profiles.models import Person
 from programs.models import RSVP, Event, Meeting
 
@@ -98,7 +99,8 @@ def _event_entry(event: Event, stamp: datetime) -> ICalEvent:
 
 
 def person_calendar(person: Person, *, now: datetime | None = None) -> bytes:
-    """The feed for `person`: meetings, events they are going to and flash conversations; three queries."""
+    """The feed for `person`: meetings, events they are going to, flash conversations and the
+    sessions of their circles; four queries."""
     stamp = (now or timezone.now()).astimezone(UTC)
     since = stamp - HISTORY
     cal = Calendar()
@@ -116,4 +118,7 @@ def person_calendar(person: Person, *, now: datetime | None = None) -> bytes:
         cal.add_component(_event_entry(event, stamp))
     for conversation in feed_flash(person, since):
         cal.add_component(_flash_entry(conversation, person, stamp))
+    for session in feed_sessions(person, since):
+        link = _absolute(reverse("circles:detail", args=[session.circle_id]))
+        cal.add_component(circle_session_entry(session, stamp=stamp, url=link))
     return cal.to_ical()

@@ -15,6 +15,7 @@ from faker import Faker
 from profiles.models import Person
 from programs.models import Enrollment, Meeting, Mentorship, PairFlag, Program
 
+from .circles import build_circles
 from .communities import build_communities
 from .exchange import build_exchange
 from .flash import build_flash
@@ -56,6 +57,7 @@ def demo_seed(*, seed: int = 1, people: int = 2200, password: str, today: date |
     extras |= build_resources(programs=programs)
     extras |= build_flash(rng=rng, today=today)
     extras |= build_communities(rng=rng, programs=programs, today=today)
+    extras |= build_circles(rng=rng, roster=roster, programs=programs, today=today)
 
     employed = roster.employed()
     horizon = date(today.year + 3, today.month, min(today.day, 28))

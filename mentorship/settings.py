@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "programs",
+    "circles",  # mentoring circles (group mentoring); matching places mentees in them
     "speedrounds",  # rotations at an event and "I'd like to work with" wishes, which matching reads
     "matching",
     "surveys",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("people/", include("profiles.urls")),
     path("programs/", include("programs.urls")),
+    path("circles/", include("circles.urls")),
     path("matching/", include("matching.urls")),
     path("surveys/", include("surveys.urls")),
     path("reports/", include("reports.urls")),

@@ -22,6 +22,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
+from circles.models import CircleMember
 from common import dates
 from flash.models import FlashConversation
 from mentorship.emails import build_templated
@@ -280,6 +281,15 @@ def flash_declined(delivery: Delivery, conversation: FlashConversation) -> Email
     return _send("flash_declined", delivery, _flash_context(delivery, conversation))
 
 
+def circle_joined(delivery: Delivery, member: CircleMember) -> EmailMessage:
+    circle = member.circle
+    mentors = [m.person for m in circle.members.filter(role=CircleMember.Role.MENTOR, left_on__isnull=True)
+               .select_related("person")]
+    context = {"circle": circle, "cycle": circle.cycle, "mentors": mentors,
+               "circle_url": _url("circles:detail", circle.pk)}
+    return _send("circle_joined", delivery, context)
+
+
 # --- dispatch ----------------------------------------------------------------------------------
 
 SENDERS: dict[str, Callable[[Delivery, Model], EmailMessage]] = {
@@ -301,6 +311,7 @@ SENDERS: dict[str, Callable[[Delivery, Model], EmailMessage]] = {
     Kind.FLASH_REQUESTED: flash_requested,
     Kind.FLASH_ACCEPTED: flash_accepted,
     Kind.FLASH_DECLINED: flash_declined,
+    Kind.CIRCLE_JOINED: circle_joined,
     Kind.SURVEY_INVITATION: survey_invitation,
     Kind.SURVEY_REMINDER: send_survey_reminder,
 }
@@ -316,6 +327,7 @@ RELATED = {
     "programs.helprequest": ("mentorship__cycle", "mentorship__mentor", "mentorship__mentee", "requested_by"),
     "surveys.invitation": ("survey__cycle__program",),
     "flash.flashconversation": ("requester", "expert", "skill"),
+    "circles.circlemember": ("circle__cycle", "person"),
 }
 
 

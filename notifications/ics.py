@@ -7,7 +7,7 @@ calendar shows them in the reader's zone, the e-mail body spells out the recipie
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as ICalEvent
 
+from circles.models import CircleSession
 from flash.models import FlashConversation
 from programs.models import Event
 
@@ -65,6 +66,30 @@ def flash_entry(conversation: FlashConversation, *, stamp: datetime, summary: st
     if conversation.expert_message:
         entry.add("description", conversation.expert_message)
     entry.add("status", "CONFIRMED")
+    return entry
+
+
+def circle_session_uid(session: CircleSession) -> str:
+    return f"circle-session-{session.pk}@{calendar_host()}"
+
+
+def circle_session_entry(session: CircleSession, *, stamp: datetime, url: str = "") -> ICalEvent:
+    """A session of a mentoring circle as a VEVENT: one UID for life, the session's SEQUENCE
+    (raised by circles.services on every change), CANCELLED kept in place."""
+    entry = ICalEvent()
+    entry.add("uid", circle_session_uid(session))
+    entry.add("sequence", session.sequence)
+    entry.add("dtstamp", stamp.astimezone(UTC))
+    entry.add("dtstart", session.scheduled_at.astimezone(UTC))
+    entry.add("dtend", (session.scheduled_at + timedelta(minutes=session.duration_minutes)).astimezone(UTC))
+    entry.add("summary", f"Mentoring circle: {session.circle.topic} ({session.title})")
+    entry.add("location", session.place or session.get_meeting_format_display())
+    description = f"{session.get_meeting_format_display()}, {session.duration_minutes} minutes."
+    if url:
+        description = f"{description}\n{url}"
+        entry.add("url", url)
+    entry.add("description", description)
+    entry.add("status", "CANCELLED" if session.status == CircleSession.Status.CANCELLED else "CONFIRMED")
     return entry
 
 

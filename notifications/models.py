@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     FLASH_REQUESTED = "flash_requested", "Flash conversation requested (expert)"
     FLASH_ACCEPTED = "flash_accepted", "Flash conversation accepted"
     FLASH_DECLINED = "flash_declined", "Flash conversation declined"
+    CIRCLE_JOINED = "circle_joined", "Seat in a mentoring circle"
     # Mails another app composed (common.mail.mail_queue): the row carries the rendered message.
     ACCOUNT_INVITATION = "account_invitation", "Account invitation"
     ACCOUNT_MAIL = "account_mail", "Sign-in and password e-mail"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from circles import signals as circle_signals
 from flash import signals as flash_signals
 from programs import signals
 
@@ -64,6 +65,10 @@ def on_flash_answered(sender: Any, conversation: Any, **kwargs: Any) -> None:
     _notice("flash_answered", conversation.pk)
 
 
+def on_circle_member_added(sender: Any, member: Any, **kwargs: Any) -> None:
+    _notice("circle_joined", member.pk)
+
+
 def connect() -> None:
     # mentorship_ended and cycle_created need no e-mail of their own: an ended pair simply stops
     # being nudged, and a new cycle's invitations and application notices come from the sweep.
@@ -77,6 +82,7 @@ def connect() -> None:
         (signals.help_requested, on_help_requested),
         (flash_signals.flash_requested, on_flash_requested),
         (flash_signals.flash_answered, on_flash_answered),
+        (circle_signals.member_added, on_circle_member_added),
     ]
     for signal, receiver in pairs:
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -68,4 +68,5 @@ NOTICE_ARGS = {
     "help_requested": "help_request_id",
     "flash_requested": "conversation_id",
     "flash_answered": "conversation_id",
+    "circle_joined": "member_id",
 }

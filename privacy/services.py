@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit import references
 from audit.services import audit_record
+from circles.models import CircleApplication, CircleAttendance, CircleMember, CircleNote
 from matching.models import MenteeChoice
 from notifications.models import Delivery
 from privacy.selectors import may_remove
@@ -154,6 +155,29 @@ def person_data_export(*, person: Person) -> dict[str, Any]:
             {"event": w.schedule.event.title, "would_like_to_work_with": w.whom.full_name}
             for w in Wish.objects.filter(by=person).select_related("schedule__event", "whom")
         ],
+        "mentoring_circles": [
+            {
+                "circle": m.circle.topic,
+                "cycle": str(m.circle.cycle),
+                "role": m.role,
+                "joined_on": _iso(m.joined_on),
+                "left_on": _iso(m.left_on),
+            }
+            for m in CircleMember.objects.filter(person=person).select_related("circle__cycle__program").order_by("pk")
+        ],
+        "circle_applications": [
+            {"circle": a.circle.topic, "status": a.status, "note": a.note, "created_at": a.created_at.isoformat()}
+            for a in CircleApplication.objects.filter(person=person).select_related("circle").order_by("pk")
+        ],
+        "circle_attendance": [
+            {"circle": a.session.circle.topic, "session": a.session.title,
+             "scheduled_at": a.session.scheduled_at.isoformat(), "present": a.present}
+            for a in CircleAttendance.objects.filter(person=person).select_related("session__circle").order_by("pk")
+        ],
+        "circle_notes_written": [
+            {"circle": n.circle.topic, "at": n.created_at.isoformat(), "text": n.body}
+            for n in CircleNote.objects.filter(author=person).select_related("circle").order_by("pk")
+        ],
         "named_survey_answers": [
             {
                 "survey": r.survey.title,
@@ -173,10 +197,10 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     Kept: department, grade, hire/retirement/separation dates (retention and knowledge reports),
     pairs, meetings (date, format, length), RSVPs and attendance, numeric survey answers.
     Removed: name, e-mail, login, bio, skills, goals' free text and notes, private meeting notes
-    of their pairs and the notes on times proposed in them, messages they wrote and the
-    coordinators' replies to them, their link to named survey answers and those answers'
-    free text, speed-round wishes by or about them, pending e-mails, and their name wherever the
-    audit log wrote it as text.
+    of their pairs and the notes on times proposed in them, messages they wrote (circle notes and
+    applications included) and the coordinators' replies to them, their link to named survey
+    answers and those answers' free text, speed-round wishes by or about them, pending e-mails,
+    and their name wherever the audit log wrote it as text.
 
     `by` must be allowed to (privacy.selectors: staff, or a coordinator of a program the person
     took part in). The reason is kept in the audit entry's data, which only superusers read:
@@ -218,6 +242,9 @@ def person_anonymise(*, person: Person, by: Any, reason: str) -> Person:
     Enrollment.objects.filter(person=person).update(motivation="", decision_note="")
     MenteeChoice.objects.filter(Q(mentee=person) | Q(mentor=person)).update(note="")
     Wish.objects.filter(Q(by=person) | Q(whom=person)).delete()  # whom they wanted to work with: nobody counts it
+    # Circles: the seats and attendance stay (the circle's figures count them); what they wrote goes.
+    CircleNote.objects.filter(author=person).update(body=REMOVED)
+    CircleApplication.objects.filter(person=person).update(note="")
     person.skills.all().delete()
 
     named = Response.objects.filter(person=person, anonymous=False)

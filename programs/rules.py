@@ -26,7 +26,7 @@ The rules (docs/matching.md, "One set of rules"):
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -137,6 +137,31 @@ def pair_rules(
     if grade_rule and grades is not None and grade_below(grades.get(mentor), grades.get(mentee)):
         broken.append(GRADE)
     return tuple(broken)
+
+
+RULE_ORDER = (SELF, CHAIN, BAN, PRIOR, GRADE)
+
+
+def circle_rules(
+    *,
+    mentors: Sequence[PersonId],
+    mentee: PersonId,
+    supervisors: Mapping[PersonId, PersonId],
+    bans: frozenset[Pair] | set[Pair],
+    grades: Mapping[PersonId, GradeRank | None] | None = None,
+    grade_rule: bool = False,
+) -> tuple[str, ...]:
+    """The rules that keep `mentee` out of a circle led by `mentors` (one or two people): every
+    pair rule between each circle mentor and the mentee (not themself, no reporting chain, no
+    ban, the grade rule), in the fixed order of pair_rules. An earlier pair with one of the
+    circle's mentors does not count: a group with a former mentor is no repeat of the pair."""
+    broken: set[str] = set()
+    for mentor in mentors:
+        broken.update(
+            pair_rules(mentor=mentor, mentee=mentee, supervisors=supervisors, bans=bans, grades=grades,
+                       grade_rule=grade_rule)
+        )
+    return tuple(rule for rule in RULE_ORDER if rule in broken)
 
 
 # ---------------------------------------------------------------- one pair in one cycle, in words

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from circles.models import Circle, CircleSession
 from profiles.models import DevelopmentGoal, Skill
 from programs.models import Enrollment, Event, Meeting, Mentorship, Program
 from programs.selectors.access import coordinated_programs, person_of
@@ -95,6 +96,56 @@ def pair_guides(pair: Mentorship, role: str | None) -> list[Resource]:
     ordered = sorted(
         candidates,
         key=lambda r: (rank.get(r.milestone, len(stages)), -r.on_goals, r.title.lower(), r.pk),
+    )
+    return ordered[:PAIR_GUIDES_SHOWN]
+
+
+def circle_milestones(circle: Circle, *, today: date | None = None) -> list[str]:
+    """Where a mentoring circle is, most pressing first, by the pairs' rule with its sessions for
+    meetings. One query."""
+    today = today or timezone.localdate()
+    cycle = circle.cycle
+    facts = Circle.objects.filter(pk=circle.pk).aggregate(
+        held=Count("sessions", filter=Q(sessions__status=CircleSession.Status.HELD), distinct=True),
+        midpoint_passed=Count(
+            "cycle__events",
+            filter=Q(cycle__events__kind=Event.Kind.MIDPOINT, cycle__events__starts_at__lte=timezone.now()),
+            distinct=True,
+        ),
+    )
+    stages: list[str] = []
+    if today >= cycle.ends_on - timedelta(weeks=CLOSING_WEEKS):
+        stages.append(Milestone.CLOSING)
+    if facts["midpoint_passed"] or today >= cycle.starts_on + (cycle.ends_on - cycle.starts_on) / 2:
+        stages.append(Milestone.MIDPOINT)
+    if not facts["held"]:
+        stages.append(Milestone.FIRST_MEETING)
+    if today <= cycle.starts_on + timedelta(weeks=2):
+        stages.append(Milestone.KICKOFF)
+    return stages
+
+
+def circle_guides(circle: Circle, role: str | None) -> list[Resource]:
+    """The few guides that fit a circle now: its milestones first, then those on the circle's
+    skills, then the ones for any time (the pair page's rule). Fixed queries."""
+    stages = circle_milestones(circle)
+    audiences = [Audience.EVERYONE]
+    if role == "mentor":
+        audiences.append(Audience.MENTORS)
+    elif role == "mentee":
+        audiences.append(Audience.MENTEES)
+    else:
+        audiences += [Audience.MENTORS, Audience.MENTEES]
+    candidates = (
+        Resource.objects.filter(
+            program_id=circle.cycle.program_id, audience__in=audiences, milestone__in=[*stages, Milestone.ANYTIME]
+        )
+        .exclude(kind=Resource.Kind.RECORDING)
+        .annotate(on_goals=Count("skills", filter=Q(skills__in=circle.skills.values("pk")), distinct=True))
+    )
+    rank = {stage: position for position, stage in enumerate(stages)}
+    ordered = sorted(
+        candidates, key=lambda r: (rank.get(r.milestone, len(stages)), -r.on_goals, r.title.lower(), r.pk)
     )
     return ordered[:PAIR_GUIDES_SHOWN]
 

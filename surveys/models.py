@@ -61,6 +61,7 @@ class Audience(models.TextChoices):
     PAIR_MEMBERS = "pair_members", "Both members of each pair, about their pair"
     PAIR_MENTEES = "pair_mentees", "Mentees, about their pair"
     PAIR_MENTORS = "pair_mentors", "Mentors, about their pair"
+    CIRCLE_MEMBERS = "circle_members", "Members of the cycle's mentoring circles"
 
 
 PAIR_AUDIENCES = (Audience.PAIR_MEMBERS, Audience.PAIR_MENTEES, Audience.PAIR_MENTORS)

@@ -22,6 +22,8 @@ from accounts.models import User
 from accounts.services import invitation_token_hash
 from audit.services import audit_record
 from calendars.services import feed_issue
+from circles import services as circle_services
+from circles.models import CircleApplication, CircleProposal
 from communities.models import Community, CommunityEvent, CommunityResource, Membership
 from communities.services import mentors_community_sync
 from flash.models import FlashConversation
@@ -133,6 +135,12 @@ class Scenario:
     flash: Any
     community: Any = None
     mentors_community: Any = None
+    circle: Any = None
+    circle_member: Any = None
+    circle_session: Any = None
+    circle_application: Any = None
+    circle_note: Any = None
+    seat: Any = None
     clients: dict[str, Client] = field(default_factory=dict)
     cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
@@ -151,6 +159,7 @@ def private_texts(s: Scenario) -> list[str]:
         s.resolved_request.resolution,
         s.help_reply.text,
         s.meeting_request.note,
+        s.circle_note.body,
     ]
 
 
@@ -264,6 +273,16 @@ def build_scenario(media_root: Path) -> Scenario:
         "anon": None, "owner": mentee.user, "other": other.user, "partner": mentor.user,
         "coord": coordinator, "coord_b": coordinator_b, "hr": hr, "staff": staff,
     }
+    # A circle of program A led by the mentor M, with the mentee E in it; a mentee without a login applied.
+    circle = circle_services.circle_create(cycle=cycle, by=coordinator, topic="Budgeting circle", skills=[skill],
+                                           mentors=[mentor], min_size=1, max_size=4)
+    circle_member = circle_services.circle_member_add(circle=circle, person=mentee, by=coordinator)
+    circle_session = circle_services.circle_session_create(circle=circle, by=mentor, title="First circle session",
+                                                           scheduled_at=now - timedelta(days=1))
+    circle_note = circle_services.circle_note_add(circle=circle, author=mentee, body="Circle note only members read.")
+    circle_application = CircleApplication.objects.create(circle=circle, person=mentee_2)
+    seat = CircleProposal.objects.create(run=run, circle=circle, mentee=mentee_2, score=7.5)
+
     scenario = Scenario(
         users=users, program=program, program_b=program_b, cycle=cycle, cycle_b=cycle_b, mentee=mentee,
         mentor=mentor, other=other, pair=pair, agreement=agreement, meeting=meeting, other_meeting=other_meeting,
@@ -277,6 +296,8 @@ def build_scenario(media_root: Path) -> Scenario:
         calendar_token=feed_issue(person=mentee),
         flash=FlashConversation.objects.create(requester=mentee, expert=mentor, skill=skill, note="A question"),
         resource=Resource.objects.create(program=program, title="Agenda", url="https://intranet.example.gov/agenda"),
+        circle=circle, circle_member=circle_member, circle_session=circle_session,
+        circle_application=circle_application, circle_note=circle_note, seat=seat,
     )
     # A public community of program A led by the mentee, with the mentor as a member and the
     # library's resource listed; program A's mentors' community; speed rounds at the event.

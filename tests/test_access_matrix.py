@@ -253,6 +253,8 @@ ROWS: list[Row] = [
     row("matching:run-audit-export", lambda s: {"pk": s.run.pk, "fmt": "xlsx"}, COORDINATOR_OF_A, label="xlsx"),
     row("matching:proposal-lock", lambda s: {"pk": s.run.pk, "proposal_pk": s.proposal.pk}, "L3335533", post="L333R433"),
     row("matching:proposal-reject", lambda s: {"pk": s.run.pk, "proposal_pk": s.proposal.pk}, "L3335533", post="L333R433"),
+    row("matching:seat-lock", lambda s: {"pk": s.run.pk, "seat_pk": s.seat.pk}, "L3335533", post="L333R433"),
+    row("matching:seat-reject", lambda s: {"pk": s.run.pk, "seat_pk": s.seat.pk}, "L3335533", post="L333R433"),
     row("matching:run-swap", run, "L3335533", post="L333B433"),
     row("matching:run-add", run, "L3335533", post="L333B433"),
     row("matching:run-rerun", run, "L3335533", post="L333R433"),
@@ -326,6 +328,25 @@ ROWS: list[Row] = [
     row("flash:feedback", lambda s: {"pk": s.flash.pk}, "L555NNNN", post="LR44NNNN"),
     row("flash:availability", None, "L222NNNN"),
     row("flash:volumes", None, "L3332223"),
+    # --- Mentoring circles: members (E mentee, M mentor) and program A's coordinators; others 404 ---
+    row("circles:mine", None, "L222NNNN"),
+    row("circles:detail", lambda s: {"pk": s.circle.pk}, "L2422444"),
+    row("circles:agreement", lambda s: {"pk": s.circle.pk}, "L5555555", post="L34RR444"),
+    row("circles:session-new", lambda s: {"pk": s.circle.pk}, "L3422444"),
+    row("circles:note-add", lambda s: {"pk": s.circle.pk}, "L5555555", post="L2423444"),
+    row("circles:apply", lambda s: {"pk": s.circle.pk}, "L555NNNN", post="L444NNNN"),
+    row("circles:edit", lambda s: {"pk": s.circle.pk}, COORDINATOR_OF_A),
+    row("circles:end", lambda s: {"pk": s.circle.pk}, "L3335533", post="L333R433"),
+    row("circles:member-add", lambda s: {"pk": s.circle.pk}, "L3335533", post="L333R433"),
+    row("circles:member-remove", lambda s: {"pk": s.circle_member.pk}, "L3335533", post="L333R433"),
+    row("circles:session-edit", lambda s: {"pk": s.circle_session.pk}, "L3422444"),
+    row("circles:session-cancel", lambda s: {"pk": s.circle_session.pk}, "L5555555", post="L34RR444"),
+    row("circles:session-attendance", lambda s: {"pk": s.circle_session.pk}, "L3423444"),
+    row("circles:application-withdraw", lambda s: {"pk": s.circle_application.pk}, "L555NNNN", post="L444NNNN"),
+    row("circles:application-place", lambda s: {"pk": s.circle_application.pk}, "L3335533", post="L333R433"),
+    row("circles:cycle", lambda s: {"cycle_pk": s.cycle.pk}, COORDINATOR_OF_A),
+    row("circles:new", lambda s: {"cycle_pk": s.cycle.pk}, COORDINATOR_OF_A),
+    row("circles:cycle-export", lambda s: {"cycle_pk": s.cycle.pk, "fmt": "csv"}, COORDINATOR_OF_A),
     row("resources:library", None, "L2222222"),
     row("resources:open", lambda s: {"pk": s.resource.pk}, "LR4RR444"),
     row("resources:manage", None, ANY_COORDINATOR),
@@ -513,7 +534,7 @@ def leaked(s: Scenario, role: str, entry: Row, response: Any) -> list[str]:
     if role in OUTSIDERS:
         names = set(texts) - KNOWN_EXPOSURES.get(entry.id, set())
     elif role == "coord" and entry.name != "programs:mentorship-private-notes":
-        names = {"meeting notes"}  # the coordinator reads them only on the audited page
+        names = {"meeting notes", "circle note"}  # meeting notes only on the audited page; circle notes never
     else:
         return []
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -523,7 +544,7 @@ def leaked(s: Scenario, role: str, entry: Row, response: Any) -> list[str]:
 
 PRIVATE_TEXT_NAMES = (
     "meeting notes", "progress note", "help request", "agreement", "ban reason", "flag detail", "end reason",
-    "help resolution", "help reply", "meeting proposal note",
+    "help resolution", "help reply", "meeting proposal note", "circle note",
 )
 
 
@@ -718,8 +739,14 @@ WALKS = [
     Walk("matching:run-audit-export", _with("pk", lambda s: s.run.pk, fmt=lambda s: "csv"), "coord_b"),
     Walk("matching:proposal-lock", _with("pk", lambda s: s.run.pk, proposal_pk=lambda s: s.proposal.pk), "coord_b", "POST"),
     Walk("matching:proposal-reject", _with("pk", lambda s: s.run.pk, proposal_pk=lambda s: s.proposal.pk), "other", "POST", 403),
+    Walk("matching:seat-lock", _with("pk", lambda s: s.run.pk, seat_pk=lambda s: s.seat.pk), "coord_b", "POST"),
     Walk("matching:ban-delete", _with("pk", lambda s: s.ban.pk), "coord_b", "POST"),
     Walk("programs:cycle-detail", _with("pk", lambda s: s.cycle.pk), "coord_b"),
+    Walk("circles:detail", _with("pk", lambda s: s.circle.pk), "other"),
+    Walk("circles:session-edit", _with("pk", lambda s: s.circle_session.pk), "other"),
+    Walk("circles:edit", _with("pk", lambda s: s.circle.pk), "coord_b"),
+    Walk("circles:member-remove", _with("pk", lambda s: s.circle_member.pk), "coord_b", "POST"),
+    Walk("circles:application-withdraw", _with("pk", lambda s: s.circle_application.pk), "owner", "POST"),
     Walk("programs:pair-end", _with("pk", _pair_pk), "coord_b"),
     Walk("programs:help-resolve", _with("pk", lambda s: s.help_request.pk), "coord_b", "POST"),
     Walk("programs:flag-resolve", _with("pk", lambda s: s.flag.pk), "coord_b", "POST"),

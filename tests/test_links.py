@@ -148,7 +148,7 @@ def _every_email(s: Scenario) -> list[Any]:
     subject_of = {
         "event_": s.event, "rsvp_": rsvp, "applications_": s.cycle, "choice_": s.cycle, "enrollment_": s.enrollment,
         "matched": s.pair, "meeting_nudge": s.pair, "help_": s.help_request, "coordinator_": s.users["coord"],
-        "flash_": s.flash, "survey_": s.invitation,
+        "flash_": s.flash, "survey_": s.invitation, "circle_": s.circle_member,
     }  # fmt: skip
     # The acceptance e-mail carries the agreed time: give the scenario's request one.
     type(s.flash).objects.filter(pk=s.flash.pk).update(starts_at=timezone.now() + timedelta(days=2))

@@ -430,3 +430,23 @@ def test_communities_and_speed_rounds_are_there_to_see(seeded: str) -> None:
     schedule = Schedule.objects.get(event__title="Speed mentoring morning")
     pairs = list(SpeedMeeting.objects.filter(schedule=schedule).values_list("mentor_id", "mentee_id"))
     assert pairs and len(pairs) == len(set(pairs)) and Wish.objects.filter(schedule=schedule).exists()
+
+
+def test_the_running_cycle_has_circles_with_sessions_attendance_and_the_demo_logins_in_one(seeded: str) -> None:
+    from circles.models import Circle, CircleAttendance, CircleMember, CircleSession
+    from circles.selectors import cycle_circles
+
+    running = Cycle.objects.get(program__slug=PROGRAM_SLUG, starts_on__lte=timezone.localdate(), ends_on__gte=timezone.localdate())
+    circles = list(Circle.objects.filter(cycle=running))
+    assert len(circles) == 3
+    assert CircleSession.objects.filter(circle__cycle=running, status="held").exists()
+    assert CircleSession.objects.filter(circle__cycle=running, scheduled_at__gt=timezone.now()).exists()
+    assert CircleAttendance.objects.filter(session__circle__cycle=running, present=False).exists()
+    mentor, mentee = Person.objects.get(email=login_email("mentor")), Person.objects.get(email=login_email("mentee"))
+    assert CircleMember.objects.filter(person=mentor, role="mentor", circle__cycle=running).exists()
+    assert CircleMember.objects.filter(person=mentee, role="mentee", circle__cycle=running).exists()
+    figures = cycle_circles(cycle=running)
+    assert any(f.at_risk for f in figures) and any(not f.at_risk for f in figures), [(f.circle.topic, f.mentees, f.reasons) for f in figures]
+    for f in figures:  # the rules held: no member reports to a circle mentor
+        for m in f.circle.current:
+            assert m.person.supervisor_id not in {p.pk for p in f.mentors}

@@ -43,6 +43,11 @@ pairs unless ``settings.allow_repeat_pairs``; locks are kept and use capacity (a
 break the first three rules: ``ProblemError``). Ids must be hashable and mutually comparable:
 people are sorted by id, which makes results deterministic; exact ties are broken by spreading
 mentees across mentors, then by ``settings.tie_seed``, never by id.
+Circles (group mentoring) are mentor-side units: ``circle_unit(key, skills, seats)`` is a
+``Mentor`` whose id is a ``CircleId`` and whose capacity is its free seats; list its people in
+``Problem.circle_mentors`` so the hard rules apply to each of them. Every solver, the
+certificate and the explanations treat it as one more column, and a mentee still gets at most
+one placement (a pair or a seat).
 See docs/matching.md for the model.
 """
 
@@ -55,6 +60,7 @@ from .types import (
     FORMATS,
     SCALE,
     Certificate,
+    CircleId,
     Explanation,
     Goal,
     GoalFit,
@@ -70,11 +76,13 @@ from .types import (
     Unmatched,
     Weights,
     WhyNot,
+    circle_unit,
+    is_circle,
 )
 
 __all__ = [
-    "FORMATS", "RULE_TEXT", "SCALE", "Certificate", "Explanation", "Goal", "GoalFit", "MatchResult", "Mentee", "Mentor",
+    "FORMATS", "RULE_TEXT", "SCALE", "Certificate", "CircleId", "Explanation", "Goal", "GoalFit", "MatchResult", "Mentee", "Mentor",
     "Pair", "Problem", "ProblemError", "Removal", "Settings", "Suggestion", "Unmatched", "Weights", "WhyNot",
-    "blocking_pairs", "pair_components", "pair_rules", "solve", "solve_dense", "solve_greedy", "solve_stable",
+    "blocking_pairs", "circle_unit", "is_circle", "pair_components", "pair_rules", "solve", "solve_dense", "solve_greedy", "solve_stable",
     "suggestions", "tz_hours", "why_not",
 ]

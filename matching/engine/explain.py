@@ -22,6 +22,7 @@ from .scoring import (
 from .types import (
     SCALE,
     Certificate,
+    CircleId,
     Explanation,
     GoalFit,
     MatchResult,
@@ -272,6 +273,8 @@ def suggestions(problem: Problem, mentee_id: PersonId, n: int = 5, settings: Set
     floor = min_q(settings)
     scored = []
     for m in problem.mentors:
+        if isinstance(m.id, CircleId):
+            continue  # circles are applied to on their own page, not ranked with mentors
         if used.get(m.id, 0) >= m.capacity or pair_rules(problem, settings, m.id, e.id):
             continue
         ex = explain_pair(e, m, settings, rarity)

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from programs import rules as the_rules
 from programs.rules import in_reporting_chain, managers
 
-from .types import PersonId, Problem, ProblemError, Settings
+from .types import CircleId, PersonId, Problem, ProblemError, Settings
 
 SELF, CHAIN, BAN, PRIOR, GRADE = 1, 2, 4, 8, 16
 RULE_NAMES = {
@@ -47,6 +47,19 @@ def _grade_rule(problem: Problem, settings: Settings) -> bool:
 def pair_rules(problem: Problem, settings: Settings, mentor_id: PersonId, mentee_id: PersonId) -> tuple[str, ...]:
     """The hard rules (names) that forbid this pair; () when allowed. Scalar twin of the block forms."""
     grade_rule = _grade_rule(problem, settings)
+    if isinstance(mentor_id, CircleId):
+        people = tuple(problem.circle_mentors.get(mentor_id, ()))
+        grades = (
+            {p: the_rules.grade_rank(problem.grades.get(p)) for p in (*people, mentee_id)} if grade_rule else None
+        )
+        broken = set(the_rules.circle_rules(mentors=people, mentee=mentee_id, supervisors=problem.supervisors,
+                                            bans=problem.bans, grades=grades, grade_rule=grade_rule))
+        # bans and earlier placements may also name the circle itself (a placement rejected in a parent run)
+        if (mentor_id, mentee_id) in problem.bans:
+            broken.add(the_rules.BAN)
+        if not settings.allow_repeat_pairs and (mentor_id, mentee_id) in problem.prior_pairs:
+            broken.add(the_rules.PRIOR)
+        return tuple(r for r in the_rules.RULE_ORDER if r in broken)
     grades = (
         {p: the_rules.grade_rank(problem.grades.get(p)) for p in (mentor_id, mentee_id)} if grade_rule else None
     )
@@ -76,16 +89,31 @@ def forbidden_matrix(
             cols.append(m)
             bits.append(bit)
 
+    # Circle units carry the rules of each of their mentors (programs.rules.circle_rules):
+    # `units[person]` are the circle columns that person leads.
+    units: dict[PersonId, list[int]] = {}
+    for unit, people in problem.circle_mentors.items():
+        col = m_index.get(unit)
+        if col is not None:
+            for person in people:
+                units.setdefault(person, []).append(col)
+
+    def add_all(e: int | None, person: PersonId, bit: int) -> None:
+        add(e, m_index.get(person), bit)
+        for col in units.get(person, ()):
+            add(e, col, bit)
+
     # Each person's managers once: mentee -> their managers as mentors, mentor -> their managers as mentees.
     for pid, e in e_index.items():
-        add(e, m_index.get(pid), SELF)
+        add_all(e, pid, SELF)
         for up in managers(problem.supervisors, pid):
-            add(e, m_index.get(up), CHAIN)
+            add_all(e, up, CHAIN)
     for pid, m in m_index.items():
-        for up in managers(problem.supervisors, pid):
-            add(e_index.get(up), m, CHAIN)
+        for person in problem.circle_mentors.get(pid, ()) if isinstance(pid, CircleId) else (pid,):
+            for up in managers(problem.supervisors, person):
+                add(e_index.get(up), m, CHAIN)
     for mentor_id, mentee_id in problem.bans:
-        add(e_index.get(mentee_id), m_index.get(mentor_id), BAN)
+        add_all(e_index.get(mentee_id), mentor_id, BAN)
     if not settings.allow_repeat_pairs:
         for mentor_id, mentee_id in problem.prior_pairs:
             add(e_index.get(mentee_id), m_index.get(mentor_id), PRIOR)
@@ -104,12 +132,15 @@ def forbidden_matrix(
 
 @dataclass(frozen=True)
 class GradeArrays:
-    """Per mentee and per mentor: the grade's scale code (-1: unknown) and step."""
+    """Per mentee and per mentor: the grade's scale code (-1: unknown) and step. A circle unit's
+    first mentor is in m_scale/m_step, its second in m2_scale/m2_step (-1 for everyone else)."""
 
     e_scale: np.ndarray
     e_step: np.ndarray
     m_scale: np.ndarray
     m_step: np.ndarray
+    m2_scale: np.ndarray | None = None
+    m2_step: np.ndarray | None = None
 
 
 def grade_arrays(problem: Problem, settings: Settings, mentee_ids: list, mentor_ids: list) -> GradeArrays | None:
@@ -129,8 +160,19 @@ def grade_arrays(problem: Problem, settings: Settings, mentee_ids: list, mentor_
         return scale, step
 
     e_scale, e_step = encode(mentee_ids)
-    m_scale, m_step = encode(mentor_ids)
-    return GradeArrays(e_scale, e_step, m_scale, m_step)
+    if not problem.circle_mentors:
+        m_scale, m_step = encode(mentor_ids)
+        return GradeArrays(e_scale, e_step, m_scale, m_step)
+    first, second = [], []
+    for pid in mentor_ids:
+        people = tuple(problem.circle_mentors.get(pid, ())) if isinstance(pid, CircleId) else (pid,)
+        if len(people) > 2:
+            raise ProblemError(f"{pid!r} has {len(people)} mentors; a circle has one or two")
+        first.append(people[0] if people else None)
+        second.append(people[1] if len(people) > 1 else None)
+    m_scale, m_step = encode(first)
+    m2_scale, m2_step = encode(second)
+    return GradeArrays(e_scale, e_step, m_scale, m_step, m2_scale, m2_step)
 
 
 def grade_block_mask(grades: GradeArrays | None, rows: slice | np.ndarray) -> np.ndarray | None:
@@ -142,6 +184,9 @@ def grade_block_mask(grades: GradeArrays | None, rows: slice | np.ndarray) -> np
     es, ep = grades.e_scale[rows][:, None], grades.e_step[rows][:, None]
     ms, mp = grades.m_scale[None, :], grades.m_step[None, :]
     mask = (es >= 0) & (es == ms) & (mp < ep)
+    if grades.m2_scale is not None:
+        ms2, mp2 = grades.m2_scale[None, :], grades.m2_step[None, :]
+        mask |= (es >= 0) & (es == ms2) & (mp2 < ep)
     return mask if mask.any() else None
 
 

@@ -40,7 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .rules import GradeArrays, check_locks, forbidden_matrix, grade_arrays, grade_block_mask
-from .types import FORMATS, SCALE, Goal, Mentee, Mentor, Problem, ProblemError, Settings
+from .types import FORMATS, SCALE, CircleId, Goal, Mentee, Mentor, Problem, ProblemError, Settings
 
 _FMT_BIT = {f: 1 << i for i, f in enumerate(FORMATS)}
 _IN_PERSON = _FMT_BIT["in_person"]
@@ -105,9 +105,12 @@ def choice_points(settings: Settings, rank: int) -> float:
 
 
 def skill_rarity(mentors) -> dict[Hashable, float]:
-    """1 / number of mentors in the pool who hold the skill (any level >= 1, teaching or not)."""
+    """1 / number of mentors in the pool who hold the skill (any level >= 1, teaching or not).
+    Circle units are not people and do not count: adding a circle never changes a pair's score."""
     holders: dict[Hashable, int] = {}
     for m in mentors:
+        if isinstance(m.id, CircleId):
+            continue
         for s, (level, _teach) in m.skills.items():
             if level >= 1:
                 holders[s] = holders.get(s, 0) + 1
@@ -580,6 +583,8 @@ def pair_allowed_q(p: Prepared, mentee_idx: np.ndarray, mentor_idx: np.ndarray) 
     g = p.grades
     if g is not None:  # the grade rule, pair by pair: the same test as grade_block_mask
         q[(g.e_scale[e] >= 0) & (g.e_scale[e] == g.m_scale[m]) & (g.m_step[m] < g.e_step[e])] = -np.inf
+        if g.m2_scale is not None:  # a circle's second mentor
+            q[(g.e_scale[e] >= 0) & (g.e_scale[e] == g.m2_scale[m]) & (g.m2_step[m] < g.e_step[e])] = -np.inf
     if p.requires_skill:
         q[~covered] = -np.inf
     if p.min_q > -math.inf:

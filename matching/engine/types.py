@@ -81,9 +81,54 @@ class Mentor:
     retirement_eligible: bool = False
 
 
+@dataclass(frozen=True, eq=True)
+class CircleId:
+    """The id of a mentoring circle as a mentor-side unit of the engine (docs/matching.md, "Circles").
+
+    It sorts after every person id (ints or strings), so circle columns come after the mentors
+    and a problem's ids stay mutually comparable; it never equals a person id."""
+
+    key: Hashable
+
+    def _cmp(self, other: object) -> int:
+        if isinstance(other, CircleId):
+            return (self.key > other.key) - (self.key < other.key)
+        return 1  # after any person
+
+    def __lt__(self, other: object) -> bool:
+        return self._cmp(other) < 0
+
+    def __le__(self, other: object) -> bool:
+        return self._cmp(other) <= 0
+
+    def __gt__(self, other: object) -> bool:
+        return self._cmp(other) > 0
+
+    def __ge__(self, other: object) -> bool:
+        return self._cmp(other) >= 0
+
+    def __repr__(self) -> str:
+        return f"circle {self.key!r}"
+
+
+def circle_unit(key: Hashable, skills: Mapping[Hashable, int], seats: int) -> Mentor:
+    """A circle as a mentor-side unit: `seats` places, teaching its topic skills at the given
+    levels. It has no department, location, time zone, format, wishes or retirement date, so
+    its score for a mentee is the skill fit alone (plus the `choice` points of a mentee who
+    applied to it: list its id in `Mentee.choices`). Give its mentors in
+    `Problem.circle_mentors` so the hard rules see them."""
+    return Mentor(id=CircleId(key), skills={s: (int(level), True) for s, level in skills.items()},
+                  capacity=int(seats), formats=frozenset())
+
+
+def is_circle(pid: object) -> bool:
+    return isinstance(pid, CircleId)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One cohort. Pairs are always written (mentor_id, mentee_id)."""
+    """One cohort. Pairs are always written (mentor_id, mentee_id); a circle unit (`circle_unit`)
+    is a mentor whose id is a CircleId and whose people are `circle_mentors[id]`."""
 
     mentees: tuple[Mentee, ...]
     mentors: tuple[Mentor, ...]
@@ -92,6 +137,7 @@ class Problem:
     prior_pairs: frozenset[tuple[PersonId, PersonId]] = frozenset()  # pairs of earlier cycles
     locks: frozenset[tuple[PersonId, PersonId]] = frozenset()  # pairs kept as they are
     grades: Mapping[PersonId, str] = field(default_factory=dict)  # person -> grade text ("GS-13"), for the grade rule
+    circle_mentors: Mapping[CircleId, tuple[PersonId, ...]] = field(default_factory=dict)  # circle -> its 1-2 mentors
 
 
 class _DictMixin:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from circles.models import Circle, CircleProposal
 from matching.models import MatchBan, MatchProposal, MatchRun, MenteeChoice
 from profiles.models import Department, DevelopmentGoal, GoalStatus, Person, PersonSkill
 from programs.models import Cycle, Enrollment, Mentorship
@@ -135,27 +136,34 @@ class ReviewPage:
     other_runs: list[MatchRun]
     counts: dict[str, int] = field(default_factory=dict)
     page_obj: Any = None
+    seats: list[ProposalRow] = field(default_factory=list)  # one page of the run's circle seats (rejected included)
+    seats_obj: Any = None
+    live_seats: list[CircleProposal] = field(default_factory=list)
+    circles: list[Circle] = field(default_factory=list)  # the cycle's circles (for "why not this circle?")
 
 
 PER_PAGE = 50
 
 
 def review_page(
-    *, run: MatchRun, sort: str = "score", department: int | None = None, show: str = "all", page: int | str = 1
+    *, run: MatchRun, sort: str = "score", department: int | None = None, show: str = "all", page: int | str = 1,
+    seats_page: int | str = 1,
 ) -> ReviewPage:
     """Everything the review page shows, in a fixed number of queries whatever the number of
     proposals. Rows are paged (PER_PAGE); counts, forms and unmatched mentees cover the whole run."""
     proposals = list(run.proposals.select_related("mentor__department", "mentee__department").order_by("pk"))
     live = [p for p in proposals if p.status != MatchProposal.Status.REJECTED]
-    paired = {p.mentee_id for p in live}
+    seats = list(run.circle_proposals.select_related("circle", "mentee__department").order_by("circle__topic", "pk"))
+    live_seats = [p for p in seats if p.status != CircleProposal.Status.REJECTED]
+    paired = {p.mentee_id for p in live} | {p.mentee_id for p in live_seats}  # a pair or a seat
     reasons: dict[int, tuple[str, list]] = {}
     for u in run.unmatched:
         if u["mentee_id"] not in paired:
             reasons[u["mentee_id"]] = (u["reason"], u.get("taken", []))
-    for p in proposals:
+    for p in [*proposals, *seats]:
         if p.status == MatchProposal.Status.REJECTED and p.mentee_id not in paired:
             reasons.setdefault(p.mentee_id, ("rejected", []))
-    known = {p.mentee_id: p.mentee for p in proposals}
+    known = {p.mentee_id: p.mentee for p in [*proposals, *seats]}
     missing = [pk for pk in reasons if pk not in known]
     if missing:
         known.update({p.pk: p for p in Person.objects.filter(pk__in=missing).select_related("department")})
@@ -170,6 +178,8 @@ def review_page(
     names = {m.pk: m.full_name for m in mentors}
     names.update({p.mentor_id: p.mentor.full_name for p in proposals})
     names.update({pk: m.full_name for pk, m in known.items()})
+    circles = list(Circle.objects.filter(cycle_id=run.cycle_id).order_by("topic", "pk"))
+    names.update({f"circle:{c.pk}": f"the circle “{c.topic}”" for c in circles})
     unmatched = [
         UnmatchedRow(mentee=known[pk], reason=UNMATCHED_LABELS.get(r, r), detail=_taken_text(taken, names))
         for pk, (r, taken) in reasons.items()
@@ -209,7 +219,13 @@ def review_page(
         rows = []
     elif show == "pairs":
         unmatched = []
-    everyone = {p.mentee_id: p.mentee for p in live}
+    seats_obj = Paginator(seats, PER_PAGE).get_page(seats_page)
+    seat_rows = [
+        ProposalRow(proposal=p, components=explanation_rows(p.explanation), goals=p.explanation.get("goals", []),
+                    removed=[])
+        for p in seats_obj.object_list
+    ]
+    everyone = {p.mentee_id: p.mentee for p in [*live, *live_seats]}
     everyone.update({pk: known[pk] for pk in reasons if pk in known})
     mentees = sorted(everyone.values(), key=lambda m: (m.last_name, m.first_name, m.pk))
     other_runs = list(
@@ -220,6 +236,7 @@ def review_page(
         "locked": sum(1 for p in live if p.status == MatchProposal.Status.LOCKED),
         "rejected": len(proposals) - len(live),
         "unmatched": len(reasons),
+        "seats": len(live_seats),
     }
     return ReviewPage(
         run=run,
@@ -233,6 +250,10 @@ def review_page(
         proposals=proposals,
         counts=counts,
         page_obj=page_obj,
+        seats=seat_rows,
+        seats_obj=seats_obj,
+        live_seats=live_seats,
+        circles=circles,
     )
 
 

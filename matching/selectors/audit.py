@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from circles.models import CircleProposal
 from matching.models import MatchProposal, MatchRun, MenteeChoice
 from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill
 from programs import rules
@@ -136,8 +137,13 @@ def run_audit(
     if proposals is None:
         proposals = list(run.proposals.select_related("mentee__department", "mentor").order_by("pk"))  # 1
     live = [p for p in proposals if p.status != MatchProposal.Status.REJECTED]
-    matched = {p.mentee_id for p in live}
+    # A seat in a circle is a placement too: a mentee has a pair or a seat in one run.
+    seats = list(  # 2
+        run.circle_proposals.exclude(status=CircleProposal.Status.REJECTED).select_related("mentee__department")
+    )
+    matched = {p.mentee_id for p in live} | {s.mentee_id for s in seats}
     people: dict[int, Person] = {p.mentee_id: p.mentee for p in proposals}
+    people.update({s.mentee_id: s.mentee for s in seats})
     left_out = {u["mentee_id"] for u in run.unmatched} - set(people)
     if mentees is not None:
         people.update({p.pk: p for p in mentees if p.pk in left_out})

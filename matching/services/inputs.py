@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
+from circles.models import Circle, CircleApplication, CircleMember
 from matching import engine
 from matching.models import MatchBan, MatchSettings, MenteeChoice
 from profiles.models import DevelopmentGoal, GoalStatus, Person, PersonSkill, Skill
@@ -39,6 +40,8 @@ class CycleInput:
     capacity: dict[int, int] = field(default_factory=dict)  # mentor id -> places this cycle (before locks)
     paired_elsewhere: set[int] = field(default_factory=set)  # mentees left out: paired with a non-candidate
     goal_count: int = 0  # IDP goals (with a skill) over all mentees
+    circles: dict[engine.CircleId, Circle] = field(default_factory=dict)  # circle units offered in this run
+    members: dict[tuple[engine.CircleId, int], int] = field(default_factory=dict)  # locked seat -> CircleMember id
 
     def mentee(self, person_id: int) -> engine.Mentee | None:
         return next((m for m in self.problem.mentees if m.id == person_id), None)
@@ -47,6 +50,9 @@ class CycleInput:
         return next((m for m in self.problem.mentors if m.id == person_id), None)
 
     def name(self, person_id: Any) -> str:
+        if isinstance(person_id, engine.CircleId):
+            circle = self.circles.get(person_id)
+            return f"the circle “{circle.topic}”" if circle else f"circle {person_id.key}"
         person = self.people.get(person_id)
         return person.full_name if person else f"person {person_id}"
 
@@ -78,11 +84,17 @@ def cycle_input(
     extra_bans: frozenset[Pair] = frozenset(),
     extra_locks: frozenset[Pair] = frozenset(),
     only_mentee: int | None = None,
+    circle_bans: frozenset[Pair] = frozenset(),
+    circle_locks: frozenset[Pair] = frozenset(),
+    with_circles: bool = True,
 ) -> CycleInput:
     """Build the engine problem for `cycle`. About ten queries, none per person.
 
     `only_mentee` keeps one mentee (and every mentor): enough for that mentee's suggestions, and
     much cheaper on a big cycle. Other mentees' active pairs then simply use up mentor places.
+
+    The cycle's circles with a mentor become circle units (`circle_input`): `circle_bans` and
+    `circle_locks` are (circle id, mentee id) placements rejected or locked in a parent run.
     """
     if settings is None:
         settings, stored_mode = settings_for(cycle)
@@ -124,6 +136,8 @@ def cycle_input(
         enrollment__in=[e.pk for e in mentor_rows.values()]
     ).values_list("enrollment__person_id", "department_id"):
         wished_departments[person_id].add(department_id)
+
+    circle_rows = _circles(cycle, people) if with_circles and only_mentee is None else []
 
     supervisors = {pk: p.supervisor_id for pk, p in people.items() if p.supervisor_id}
     above = set(supervisors.values()) - set(supervisors)
@@ -189,6 +203,15 @@ def cycle_input(
     for mentor_id, mentee_id in sorted(extra_locks):
         if mentee_id in mentee_rows and mentor_id in mentor_rows and mentee_id not in locks and mentee_id not in paired_elsewhere:
             locks[mentee_id] = mentor_id
+    units, circle_mentors, members, circles, seat_locks, applied = _circle_units(
+        circle_rows, mentee_rows=mentee_rows, locks=locks, paired_elsewhere=paired_elsewhere,
+        circle_locks=circle_locks,
+        broken=lambda leaders, mentee: rules.circle_rules(
+            mentors=leaders, mentee=mentee, supervisors=supervisors, bans=bans, grades=ranks, grade_rule=grade_rule
+        ),
+    )
+    for (circle_pk, mentee_id) in circle_bans:
+        bans.add((engine.CircleId(circle_pk), mentee_id))
     used: dict[int, int] = defaultdict(int)
     for mentor_id in locks.values():
         used[mentor_id] += 1
@@ -217,7 +240,7 @@ def cycle_input(
                 location=person.office_location.strip().lower() or None,
                 timezone=person.time_zone or None,
                 formats=frozenset(person.meeting_formats) or frozenset(engine.FORMATS),
-                choices=tuple(m for m in choices.get(pk, ()) if m in mentor_rows),
+                choices=tuple(m for m in choices.get(pk, ()) if m in mentor_rows) + tuple(applied.get(pk, ())),
                 met=frozenset(met.get(pk, ())),
             )
         )
@@ -243,6 +266,9 @@ def cycle_input(
     mentor_ids = {m.id for m in mentors}
     lock_pairs = frozenset((m, e) for e, m in locks.items() if m in mentor_ids)
     skill_ids = {g.skill for m in mentees for g in m.goals} | {s for m in mentors for s in m.skills}
+    person_mentor_count = len(mentors)
+    mentors.extend(units)
+    lock_pairs |= frozenset(seat_locks)
     skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
     problem = engine.Problem(
         mentees=tuple(mentees),
@@ -252,6 +278,7 @@ def cycle_input(
         prior_pairs=prior,
         locks=lock_pairs,
         grades=grades,
+        circle_mentors=circle_mentors,
     )
     return CycleInput(
         problem=problem,
@@ -260,10 +287,99 @@ def cycle_input(
         people=people,
         skill_names=skill_names,
         existing={p: pk for p, pk in existing.items() if p in lock_pairs},
-        capacity={m.id: m.capacity for m in mentors},
+        capacity={m.id: m.capacity for m in mentors[:person_mentor_count]},
         paired_elsewhere=paired_elsewhere,
         goal_count=goal_count,
+        circles=circles,
+        members=members,
     )
+
+
+def _circles(cycle: Cycle, people: dict[int, Person]) -> list[Circle]:
+    """The cycle's running circles with their skills and current members (three queries, or four
+    when a circle mentor is not among the candidates: their record is loaded for the rules)."""
+    rows = list(
+        Circle.objects.filter(cycle=cycle, ended_on__isnull=True)
+        .prefetch_related("skills")
+        .prefetch_related(
+            Prefetch("members", queryset=CircleMember.objects.filter(left_on__isnull=True).order_by("pk"),
+                     to_attr="current")
+        )
+        .order_by("pk")
+    )
+    outside = {m.person_id for c in rows for m in c.current if m.role == CircleMember.Role.MENTOR} - set(people)
+    if outside:
+        people.update({p.pk: p for p in Person.objects.filter(pk__in=outside).select_related("department")})
+    return rows
+
+
+def _circle_units(rows: list[Circle], *, mentee_rows: dict, locks: dict[int, int], paired_elsewhere: set[int],
+                  circle_locks: frozenset[Pair], broken):
+    """Circle units for the engine. A mentee already seated in a circle keeps that seat (a lock)
+    unless they are paired or seated elsewhere already: one placement per mentee and run. A seat
+    that breaks a rule added since (a new supervisor, a ban) stays a seat but cannot be a lock,
+    as for pairs: it counts as taken. Seats taken by anyone else only lower the free seats.
+    Pending applications become choices."""
+    units: list[engine.Mentor] = []
+    circle_mentors: dict[engine.CircleId, tuple[int, ...]] = {}
+    members: dict[tuple[engine.CircleId, int], int] = {}
+    circles: dict[engine.CircleId, Circle] = {}
+    seat_locks: set[tuple[engine.CircleId, int]] = set()
+    seated: set[int] = set()
+    for circle in rows:
+        leaders = tuple(m.person_id for m in circle.current if m.role == CircleMember.Role.MENTOR)[:2]
+        mentees = [m for m in circle.current if m.role == CircleMember.Role.MENTEE]
+        cid = engine.CircleId(circle.pk)
+        taken = 0
+        for m in mentees:
+            free = (leaders and m.person_id in mentee_rows and m.person_id not in locks
+                    and m.person_id not in paired_elsewhere and m.person_id not in seated
+                    and not broken(leaders, m.person_id))
+            if free:
+                seat_locks.add((cid, m.person_id))
+                members[(cid, m.person_id)] = m.pk
+            else:
+                taken += 1
+            seated.add(m.person_id)
+        if not leaders:
+            continue  # a circle without a mentor is not offered; its mentees are served
+        circles[cid] = circle
+        circle_mentors[cid] = leaders
+        units.append(engine.circle_unit(circle.pk, {s.pk: circle.level for s in circle.skills.all()},
+                                        max(circle.max_size - taken, 0)))
+    # seats locked in a parent run's review, for mentees with no pair or seat yet
+    for circle_pk, mentee_id in sorted(circle_locks):
+        cid = engine.CircleId(circle_pk)
+        if cid in circles and mentee_id in mentee_rows and mentee_id not in locks and mentee_id not in seated \
+                and mentee_id not in paired_elsewhere:
+            seat_locks.add((cid, mentee_id))
+            seated.add(mentee_id)
+    # people seated in a circle get no pair in this run (one placement per mentee and run): those
+    # with a seat lock keep it; the others (seated twice, or in a circle without a mentor) are served
+    locked_seat = {e for _c, e in seat_locks}
+    for mentee_id in seated:
+        if mentee_id in mentee_rows and mentee_id not in locked_seat and mentee_id not in locks:
+            paired_elsewhere.add(mentee_id)
+    used: dict[engine.CircleId, int] = defaultdict(int)
+    for cid, _e in seat_locks:
+        used[cid] += 1
+    # a full circle stays a unit only for its locked seats; a circle with no seat at all is left out
+    units = [replace(u, capacity=max(u.capacity, used[u.id])) for u in units]
+    units = [u for u in units if u.capacity >= 1]
+    keep = {u.id for u in units}
+    for cid in [c for c in circles if c not in keep]:
+        circles.pop(cid)
+        circle_mentors.pop(cid)
+    applied: dict[int, list[engine.CircleId]] = defaultdict(list)
+    if circles:
+        for circle_id, person_id in (
+            CircleApplication.objects.filter(
+                circle_id__in=[c.pk for c in circles.values()], status=CircleApplication.Status.PENDING,
+                circle__open_for_applications=True,
+            ).order_by("created_at", "pk").values_list("circle_id", "person_id")
+        ):
+            applied[person_id].append(engine.CircleId(circle_id))
+    return units, circle_mentors, members, circles, seat_locks, applied
 
 
 def without_full_mentors(data: CycleInput, taken: dict[int, int]) -> CycleInput:
@@ -295,8 +411,13 @@ def explanation_json(explanation: engine.Explanation, data: CycleInput) -> dict[
             for g in explanation.goals
         ],
         "removed": [
-            {"mentor_id": r.mentor_id, "mentor_name": data.name(r.mentor_id), "rules": list(r.rules)}
+            {"mentor_id": unit_key(r.mentor_id), "mentor_name": data.name(r.mentor_id), "rules": list(r.rules)}
             for r in explanation.removed
         ],
         "below_min_score": int(explanation.below_min_score),
     }
+
+
+def unit_key(pid: Any) -> Any:
+    """A mentor-side id as JSON: a person's id as it is, a circle as "circle:<pk>"."""
+    return f"circle:{pid.key}" if isinstance(pid, engine.CircleId) else pid

@@ -14,6 +14,8 @@ from django.db import transaction
 
 from audit.references import person_ref
 from audit.services import audit_record
+from circles.models import Circle, CircleProposal
+from circles.services import placement_refusals
 from matching import engine
 from matching.engine.explain import explain_pair
 from matching.engine.scoring import skill_rarity
@@ -159,6 +161,11 @@ def proposal_add(*, run: MatchRun, mentor: Person, mentee: Person, by: Any) -> M
         raise ValidationError(
             f"{mentee} already has {current.mentor} in this run. Reject that pair first, or swap instead."
         )
+    seat = run.circle_proposals.exclude(status=CircleProposal.Status.REJECTED).filter(mentee=mentee).first()
+    if seat is not None:  # one placement per mentee and run: a pair or a seat
+        raise ValidationError(
+            f"{mentee} has a seat in the circle “{seat.circle.topic}” in this run. Reject the seat first."
+        )
     problems = _pair_problems(run, mentor, mentee)
     if problems:
         raise ValidationError(["The pair was not added:", *problems])
@@ -172,17 +179,74 @@ def proposal_add(*, run: MatchRun, mentor: Person, mentee: Person, by: Any) -> M
     return proposal
 
 
+# ---------------------------------------------------------------- circle seats
+
+
+def _live_seat(run: MatchRun, pk: int) -> CircleProposal:
+    seat = (
+        run.circle_proposals.select_for_update().select_related("circle__cycle", "mentee")
+        .exclude(status=CircleProposal.Status.REJECTED).filter(pk=pk).first()
+    )
+    if seat is None:
+        raise ValidationError("That seat is no longer in this run.")
+    return seat
+
+
+@transaction.atomic
+def seat_lock(*, run: MatchRun, seat_id: int, by: Any) -> CircleProposal:
+    """Lock a circle seat so a re-run keeps it (judged as the data stands now), or unlock it."""
+    run = _editable(run)
+    seat = _live_seat(run, seat_id)
+    if seat.member_id:
+        raise ValidationError(f"{seat.mentee} is already in the circle “{seat.circle.topic}”; remove them from "
+                              "the circle's page if that must change.")
+    if seat.status == CircleProposal.Status.LOCKED:
+        seat.status = CircleProposal.Status.PROPOSED
+    else:
+        problems = placement_refusals(circle=seat.circle, mentee=seat.mentee)
+        if problems:
+            raise ValidationError([f"{seat.mentee} → the circle “{seat.circle.topic}” was not locked:", *problems])
+        seat.status = CircleProposal.Status.LOCKED
+    seat.save(update_fields=["status"])
+    action = "matching.lock" if seat.status == CircleProposal.Status.LOCKED else "matching.unlock"
+    audit_record(actor=by, action=action, target=run, summary=f"{person_ref(seat.mentee)} → circle {seat.circle_id}")
+    return seat
+
+
+@transaction.atomic
+def seat_reject(*, run: MatchRun, seat_id: int, by: Any) -> CircleProposal:
+    """Take a seat out of the run; a re-run will not place this mentee in this circle."""
+    run = _editable(run)
+    seat = _live_seat(run, seat_id)
+    if seat.member_id:
+        raise ValidationError(f"{seat.mentee} is already in the circle “{seat.circle.topic}”.")
+    if seat.status == CircleProposal.Status.LOCKED:
+        raise ValidationError("Unlock this seat before rejecting it.")
+    seat.status = CircleProposal.Status.REJECTED
+    seat.save(update_fields=["status"])
+    run_figures_save(run)
+    audit_record(actor=by, action="matching.reject", target=run, summary=f"{person_ref(seat.mentee)} → circle {seat.circle_id}")
+    return seat
+
+
 # ---------------------------------------------------------------- why not
 
 
-def why_not_text(*, run: MatchRun, mentee: Person, mentor: Person) -> str:
-    """Why this run did not give `mentee` to `mentor`, in words, from engine.why_not."""
+def why_not_text(*, run: MatchRun, mentee: Person, mentor: Person | None = None, circle: Circle | None = None) -> str:
+    """Why this run did not give `mentee` to `mentor` (or a seat in `circle`), in words, from engine.why_not."""
     data = run_input(run)
     live = list(run.proposals.exclude(status=MatchProposal.Status.REJECTED))
+    seats = list(run.circle_proposals.exclude(status=CircleProposal.Status.REJECTED))
+    target = engine.CircleId(circle.pk) if circle is not None else mentor.pk
+    mentor = data.name(target) if circle is not None else mentor  # the words below name the circle
     result = engine.MatchResult(
         pairs=tuple(
             engine.Pair(p.mentor_id, p.mentee_id, p.score, locked=p.status == MatchProposal.Status.LOCKED)
             for p in live
+        ) + tuple(
+            engine.Pair(engine.CircleId(p.circle_id), p.mentee_id, p.score,
+                        locked=p.status == CircleProposal.Status.LOCKED)
+            for p in seats
         ),
         unmatched=(),
         total_score=run.total_score,
@@ -190,14 +254,18 @@ def why_not_text(*, run: MatchRun, mentee: Person, mentor: Person) -> str:
         settings=data.settings,
         mode=run.mode,
     )
-    answer = engine.why_not(data.problem, result, mentee.pk, mentor.pk)
+    answer = engine.why_not(data.problem, result, mentee.pk, target)
     name = data.name
     score = f"{answer.score:.1f}" if answer.score is not None else "?"
     assigned = name(answer.assigned_mentor) if answer.assigned_mentor is not None else None
     if answer.kind == "assigned":
+        if circle is not None:
+            return f"{mentee} has a seat in {mentor} in this run ({score} points)."
         return f"{mentor} is {mentee}'s mentor in this run ({score} points)."
     if answer.kind == "unknown":
-        if data.mentor(mentor.pk) is None:
+        if data.mentor(target) is None:
+            if circle is not None:
+                return f"{circle.topic} has no mentor or no free seat in this cycle, so matching did not offer it."
             return f"{mentor} is not an approved mentor with free places in this cycle."
         return f"{mentee} is not an approved mentee waiting for a mentor in this cycle."
     if answer.kind == "hard_rule":

@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from audit.references import person_ref
 from audit.services import audit_record
+from circles.models import CircleMember, CircleProposal
+from circles.services import circle_member_add
 from common.enqueue import enqueue_on_commit
 from common.progress import progress_clear, progress_set
 from matching import engine, tasks
 from matching.models import MatchBan, MatchProposal, MatchRun, MatchSettings, MenteeChoice
-from matching.services.inputs import CycleInput, cycle_input, explanation_json, settings_for
+from matching.services.inputs import CycleInput, cycle_input, explanation_json, settings_for, unit_key
 from profiles.models import Person
 from programs.models import Cycle, Enrollment, Mentorship
 from programs.services.cycles import cycle_update
@@ -97,6 +99,11 @@ def run_start(*, cycle: Cycle, by: Any, parent: MatchRun | None = None) -> Match
         ).values_list("mentor_id", "mentee_id", "status"):
             key = "locks" if status == MatchProposal.Status.LOCKED else "bans"
             inputs[key].append([mentor_id, mentee_id])
+        for circle_id, mentee_id, status in parent.circle_proposals.filter(
+            status__in=[CircleProposal.Status.LOCKED, CircleProposal.Status.REJECTED]
+        ).values_list("circle_id", "mentee_id", "status"):
+            key = "circle_locks" if status == CircleProposal.Status.LOCKED else "circle_bans"
+            inputs.setdefault(key, []).append([circle_id, mentee_id])
     run = MatchRun.objects.create(
         cycle=cycle, parent=parent, mode=mode, settings=settings.to_dict(), inputs=inputs, started_by=by
     )
@@ -119,6 +126,8 @@ def run_input(run: MatchRun) -> CycleInput:
         mode=run.mode,
         extra_bans=_pairs(run.inputs.get("bans", [])),
         extra_locks=_pairs(run.inputs.get("locks", [])),
+        circle_bans=_pairs(run.inputs.get("circle_bans", [])),
+        circle_locks=_pairs(run.inputs.get("circle_locks", [])),
     )
 
 
@@ -154,7 +163,23 @@ def run_execute(*, run_id: int) -> MatchRun:
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         run.proposals.all().delete()
+        run.circle_proposals.all().delete()
         locked_pairs = set(data.problem.locks)
+        seats = [p for p in result.pairs if engine.is_circle(p.mentor_id)]
+        CircleProposal.objects.bulk_create(
+            CircleProposal(
+                run=run,
+                circle_id=p.mentor_id.key,
+                mentee_id=p.mentee_id,
+                score=round(float(p.score), 3),
+                explanation=explanation_json(p.explanation, data) if p.explanation else {},
+                status=CircleProposal.Status.LOCKED
+                if (p.mentor_id, p.mentee_id) in locked_pairs
+                else CircleProposal.Status.PROPOSED,
+                member_id=data.members.get((p.mentor_id, p.mentee_id)),
+            )
+            for p in seats
+        )
         MatchProposal.objects.bulk_create(
             MatchProposal(
                 run=run,
@@ -168,14 +193,15 @@ def run_execute(*, run_id: int) -> MatchRun:
                 mentorship_id=data.existing.get((p.mentor_id, p.mentee_id)),
             )
             for p in result.pairs
+            if not engine.is_circle(p.mentor_id)
         )
-        run.mentee_count, run.mentor_count = len(data.problem.mentees), len(data.problem.mentors)
+        run.mentee_count, run.mentor_count = len(data.problem.mentees), len(data.capacity)
         run.unmatched = [
             {
                 "mentee_id": u.mentee_id,
                 "reason": u.reason,
                 "detail": u.detail,
-                "taken": [[mentor_id, list(mentees)] for mentor_id, mentees in u.taken],
+                "taken": [[unit_key(mentor_id), list(mentees)] for mentor_id, mentees in u.taken],
             }
             for u in result.unmatched
         ]
@@ -200,7 +226,7 @@ def _broken_locks(data: CycleInput, run: MatchRun) -> list[str]:
     """Locks carried over from the parent run that a rule now forbids, in words."""
     problems = []
     for mentor_id, mentee_id in sorted(data.problem.locks):
-        if (mentor_id, mentee_id) in data.existing:
+        if (mentor_id, mentee_id) in data.existing or (mentor_id, mentee_id) in data.members:
             continue
         rules = [r for r in engine.pair_rules(data.problem, data.settings, mentor_id, mentee_id) if r != "prior_pair"]
         if rules:
@@ -223,6 +249,8 @@ def _fail(run: MatchRun, message: str) -> MatchRun:
 def _refresh_figures(run: MatchRun, *, goal_count: int | None = None) -> None:
     """Recount matched mentees, total score and coverage from the run's live proposals."""
     live = [p for p in run.proposals.all() if p.status != MatchProposal.Status.REJECTED]
+    # seats in circles count as placements: a mentee has a pair or a seat, never both
+    live += [p for p in run.circle_proposals.all() if p.status != CircleProposal.Status.REJECTED]
     if goal_count is not None:
         run.timings = {**run.timings, "goals": goal_count}
     goals = int(run.timings.get("goals", 0))
@@ -313,6 +341,20 @@ def run_publish(*, run: MatchRun, by: Any) -> list[Mentorship]:
     )
     created: list[Mentorship] = []
     refused: list[str] = []
+    seats = list(
+        run.circle_proposals.exclude(status=CircleProposal.Status.REJECTED)
+        .select_related("circle__cycle", "mentee", "member")
+        .order_by("circle__topic", "mentee__last_name", "pk")
+    )
+    placed: list[CircleMember] = []
+    for seat in seats:
+        if seat.member is not None and seat.member.left_on is None:
+            continue  # a member before the run
+        try:
+            placed.append(circle_member_add(circle=seat.circle, person=seat.mentee, by=by,
+                                            source=CircleMember.Source.MATCHING))
+        except ValidationError as error:
+            refused.append(f"{seat.mentee} → the circle “{seat.circle.topic}”: {' '.join(error.messages)}")
     for proposal in proposals:
         if proposal.mentorship is not None and proposal.mentorship.status == Mentorship.Status.ACTIVE:
             continue  # the pair existed before the run
@@ -341,8 +383,8 @@ def run_publish(*, run: MatchRun, by: Any) -> list[Mentorship]:
         actor=by,
         action="matching.publish",
         target=run,
-        summary=f"Published run {run.pk} of {run.cycle}: {len(created)} new pair(s)",
-        data={"mentorships": [m.pk for m in created]},
+        summary=f"Published run {run.pk} of {run.cycle}: {len(created)} new pair(s), {len(placed)} circle seat(s)",
+        data={"mentorships": [m.pk for m in created], "circle_members": [m.pk for m in placed]},
     )
     return created
 

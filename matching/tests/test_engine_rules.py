@@ -152,3 +152,51 @@ def test_the_engine_and_the_rules_import_no_django():
                 assert top != "django", (path.name, name)
                 if top in {"programs", "matching", "profiles", "reports", "surveys", "accounts"}:
                     assert name in {"programs", "programs.rules"}, (path.name, name)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_circle_units_carry_the_rules_of_each_of_their_mentors_on_random_data(seed):
+    """Circles led by one or two random people (loops in the supervisor data, bans on a leader
+    or on the circle itself, grades on several scales): the vectorised bits, the engine's scalar
+    twin and programs.rules.circle_rules, written out here from the raw facts, agree everywhere."""
+    rng = random.Random(1000 + seed)
+    base = _random_problem(rng, rng.randint(3, 30))
+    people = sorted({m.id for m in base.mentors} | {e.id for e in base.mentees})
+    units, leads = [], {}
+    for k in range(rng.randint(1, 4)):
+        cid = engine.CircleId(k)
+        leads[cid] = tuple(rng.sample(people, rng.randint(1, min(2, len(people)))))
+        units.append(engine.circle_unit(k, {}, rng.randint(1, 3)))
+    circle_bans = {(engine.CircleId(rng.randrange(len(units))), e.id) for e in base.mentees if rng.random() < 0.1}
+    problem = engine.Problem(
+        mentees=base.mentees, mentors=base.mentors + tuple(units), supervisors=base.supervisors,
+        bans=base.bans | frozenset(circle_bans), prior_pairs=base.prior_pairs, grades=base.grades,
+        circle_mentors=leads,
+    )
+    settings = engine.Settings(
+        allow_repeat_pairs=rng.random() < 0.5, mentor_grade_at_or_above=rng.random() < 0.7, match_everyone=True
+    )
+    p = prepare(problem, settings)
+    q, rule_ok = block_allowed_q(p, slice(0, p.n))
+    dense_bits = p.forbidden.toarray()
+    grade = grade_block_mask(p.grades, slice(0, p.n))
+    for i, mentee in enumerate(p.mentees):
+        for j, mentor in enumerate(p.mentors):
+            if not engine.is_circle(mentor.id):
+                expected = set(_pure(problem, settings, mentor.id, mentee.id))
+            else:
+                ranks = {x: rules.grade_rank(problem.grades.get(x)) for x in (*leads[mentor.id], mentee.id)}
+                expected = set(rules.circle_rules(
+                    mentors=leads[mentor.id], mentee=mentee.id, supervisors=problem.supervisors, bans=problem.bans,
+                    grades=ranks, grade_rule=settings.mentor_grade_at_or_above,
+                ))
+                if (mentor.id, mentee.id) in problem.bans:
+                    expected.add(rules.BAN)
+            vector = set(rule_names(int(dense_bits[i, j])))
+            if grade is not None and grade[i, j]:
+                vector.add(rules.GRADE)
+            assert vector == expected, (seed, mentor.id, mentee.id)
+            assert set(engine.pair_rules(problem, settings, mentor.id, mentee.id)) == expected
+            assert np.isfinite(q[i, j]) == (not expected)
+    ii, jj = np.meshgrid(np.arange(p.n), np.arange(p.nm), indexing="ij")
+    assert np.array_equal(pair_allowed_q(p, ii.ravel(), jj.ravel()), q.ravel())

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import coordinator_required
 from audit.services import audit_record
+from circles.services import seat_problems
 from common.progress import progress_get
 from matching import selectors
 from matching.engine import ProblemError
@@ -230,10 +231,13 @@ def _render_run(
         except ValueError:
             department = None
         page = selectors.review_page(
-            run=run, sort=sort, department=department, show=show, page=request.GET.get("page") or 1
+            run=run, sort=sort, department=department, show=show, page=request.GET.get("page") or 1,
+            seats_page=request.GET.get("seats") or 1,
         )
         query = request.GET.copy()
         query.pop("page", None)
+        seats_query = query.copy()
+        seats_query.pop("seats", None)
         for name in [k for k in query if k.startswith("why-")]:
             query.pop(name)
         why_form = PairPickForm(
@@ -243,7 +247,10 @@ def _render_run(
         why_answer = ""
         if why_form.is_bound and why_form.is_valid():
             why_answer = review.why_not_text(run=run, mentee=why_form.mentee_person, mentor=why_form.mentor_person)
-        paired = {p.mentee_id for p in page.live}
+        why_circle, why_circle_answer = _why_circle(request, run, page)
+        paired = {p.mentee_id for p in page.live} | {
+            s.mentee_id for s in page.live_seats
+        }  # a mentee with a seat in a circle gets no pair in the same run
         unpaired = [m for m in page.mentees if m.pk not in paired]
         context.update(
             audit=audit_of(run, proposals=page.proposals, mentees=page.mentees),
@@ -251,15 +258,72 @@ def _render_run(
             sort=sort,
             show=show,
             page_query=query.urlencode(),
+            seats_query=seats_query.urlencode(),
             department=department,
             sorts=selectors.SORTS,
             shows=selectors.SHOW,
             why_form=why_form,
             why_answer=why_answer,
+            why_circle=why_circle,
+            circle_askable=_circle_askable(page) if page.circles else [],
+            why_circle_answer=why_circle_answer,
             swap_form=swap_form or SwapForm(live=page.live),
             add_form=add_form or PairPickForm(mentors=page.mentors, mentees=unpaired, prefix="add"),
         )
     return render(request, "matching/run_detail.html", context, status=status)
+
+
+def _circle_askable(page: Any) -> list[Any]:
+    """Mentees "why not this circle?" offers: those with a seat or with nothing, not the paired
+    ones (at 10k mentees a select of everyone costs the page a megabyte)."""
+    paired = {p.mentee_id for p in page.live}
+    return [m for m in page.mentees if m.pk not in paired]
+
+
+def _why_circle(request: HttpRequest, run: MatchRun, page: Any) -> tuple[dict[str, Any], str]:
+    """The "why not this circle?" question: ids checked against the run's mentees and the cycle's circles."""
+    raw_mentee, raw_circle = request.GET.get("whyc-mentee", ""), request.GET.get("whyc-circle", "")
+    chosen = {
+        "mentee": int(raw_mentee) if raw_mentee.isdigit() else None,
+        "circle": int(raw_circle) if raw_circle.isdigit() else None,
+        "error": "",
+    }
+    if not raw_mentee and not raw_circle:
+        return chosen, ""
+    mentee = next((m for m in _circle_askable(page) if m.pk == chosen["mentee"]), None)
+    circle = next((c for c in page.circles if c.pk == chosen["circle"]), None)
+    if mentee is None or circle is None:
+        chosen["error"] = "Choose a mentee of this run and a circle of this cycle."
+        return chosen, ""
+    return chosen, review.why_not_text(run=run, mentee=mentee, circle=circle)
+
+
+@coordinator_required
+@require_POST
+def seat_lock(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
+    run = selectors.run_for_coordinator(request.user, pk)
+    try:
+        seat = review.seat_lock(run=run, seat_id=seat_pk, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        verb = "locked" if seat.status == "locked" else "unlocked"
+        messages.success(request, f"{seat.mentee}'s seat in the circle “{seat.circle.topic}” {verb}.")
+    return _back(run, request)
+
+
+@coordinator_required
+@require_POST
+def seat_reject(request: HttpRequest, pk: int, seat_pk: int) -> HttpResponse:
+    run = selectors.run_for_coordinator(request.user, pk)
+    try:
+        seat = review.seat_reject(run=run, seat_id=seat_pk, by=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, f"{seat.mentee}'s seat in the circle “{seat.circle.topic}” rejected. "
+                                  "A re-run will not place them there.")
+    return _back(run, request)
 
 
 @coordinator_required
@@ -423,5 +487,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(run.get_absolute_url())
     page = selectors.review_page(run=run) if run.status == MatchRun.Status.DONE else None
     problems = publish_problems(run, page.proposals) if page and run.is_editable else []
+    if page and run.is_editable:
+        problems += seat_problems([s for s in page.live_seats if not s.member_id])
     context = {"run": run, "cycle": run.cycle, "page": page, "problems": problems}
     return render(request, "matching/publish_confirm.html", context)

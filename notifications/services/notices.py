@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from circles.models import CircleMember
 from flash.models import FlashConversation
 from notifications import selectors
 from notifications.models import Delivery, Kind
@@ -131,6 +132,15 @@ def flash_answered_notify(*, conversation_id: int) -> int:
         people, kind=kind, obj=conversation, due=timezone.localdate(conversation.responded_at),
         variant=str(conversation.sequence),
     )
+
+
+def circle_joined_notify(*, member_id: int) -> int:
+    """To a mentee given a seat in a circle (mentors are set up with the circle: no e-mail)."""
+    member = CircleMember.objects.filter(pk=member_id, role=CircleMember.Role.MENTEE, left_on__isnull=True).first()
+    if member is None:
+        return 0
+    people = Person.objects.filter(pk=member.person_id)
+    return _claim_and_queue(people, kind=Kind.CIRCLE_JOINED, obj=member, due=member.joined_on)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """The coordinator dashboard of one cycle: funnel, capacity, waitlists, pair health, events, surveys.
 
-Five queries plus the surveys' own, whatever the number of people, pairs or meetings: every
+Five queries plus the surveys' own and the circles' four, whatever the number of people, pairs or meetings: every
 figure is an aggregate or an annotation, and the pair list is one annotated query.
 """
 
@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from circles import selectors as circle_selectors
 from programs.models import RSVP, Cycle, Enrollment, Event, Meeting, Mentorship
 from programs.selectors import health
 from reports.selectors.scope import percent
@@ -49,6 +50,8 @@ class Dashboard:
     surveys: list[SurveyHeadline] | None
     active_pairs: int = 0
     notes: list[str] = field(default_factory=list)
+    circles: list[circle_selectors.CircleFigures] = field(default_factory=list)  # with their health
+    circles_summary: circle_selectors.CirclesSummary | None = None
 
     def chart_data(self) -> dict[str, Any]:
         """Numbers for static/js/dashboard.js (passed with json_script); the tables show the same."""
@@ -75,6 +78,7 @@ def _since_bucket(days: int | None) -> str:
 def cycle_dashboard(*, cycle: Cycle, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     today = timezone.localdate(now)
+    circles = circle_selectors.cycle_circles(cycle=cycle, now=now)  # four queries
     by_role_status = Counter(
         {
             (row["role"], row["status"]): row["n"]
@@ -156,6 +160,8 @@ def cycle_dashboard(*, cycle: Cycle, now: datetime | None = None) -> Dashboard:
         ],
         surveys=survey_headlines(cycle_ids=[cycle.pk]),
         active_pairs=len(active),
+        circles=circles,
+        circles_summary=circle_selectors.summary(circles),
     )
 
 

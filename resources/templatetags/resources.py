@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from resources.selectors import event_recordings, pair_guides
+from resources.selectors import circle_guides, event_recordings, pair_guides
 
 register = template.Library()
 
@@ -20,3 +20,8 @@ def guides_for_pair(mentorship: Any, role: str | None) -> dict[str, Any]:
 @register.inclusion_tag("resources/_event_recordings.html")
 def recordings_for_event(event: Any) -> dict[str, Any]:
     return {"recordings": event_recordings(event)}
+
+
+@register.inclusion_tag("resources/_pair_guides.html")
+def guides_for_circle(circle: Any, role: str | None) -> dict[str, Any]:
+    return {"guides": circle_guides(circle, role), "circle": True}

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from circles.models import CircleMember
 from common.mail import Mail, mail_queue
 from programs.models import RSVP, Enrollment, Mentorship
 from surveys import tokens
@@ -55,6 +56,20 @@ def audience_rows(survey: Survey) -> Iterator[tuple[int, int | None, str]]:
         )
         for person_id, role in rows.iterator(chunk_size=BATCH_SIZE):
             yield person_id, None, role
+    elif audience == Audience.CIRCLE_MEMBERS:
+        # Everyone seated in a circle of the cycle now (mentors and mentees), once each, still employed.
+        rows = (
+            CircleMember.objects.filter(
+                circle__cycle_id=survey.cycle_id, left_on__isnull=True, person__separated_on__isnull=True
+            )
+            .order_by("person_id", "role", "pk")
+            .values_list("person_id", "role")
+        )
+        seen: set[int] = set()
+        for person_id, role in rows.iterator(chunk_size=BATCH_SIZE):
+            if person_id not in seen:
+                seen.add(person_id)
+                yield person_id, None, role
     elif audience == Audience.EVENT_ATTENDEES:
         if survey.event_id is None:
             return
