@@ -8,7 +8,7 @@ from surveys.selectors.lists import (
     visible_templates,
 )
 from surveys.selectors.outcomes import Outcomes, cycle_outcomes
-from surveys.selectors.results import SurveyResults, survey_results
+from surveys.selectors.results import SurveyResults, named_responses, named_rows, survey_results
 
 __all__ = [
     "Outcomes",
@@ -18,6 +18,8 @@ __all__ = [
     "editable_templates",
     "invitation_for_token",
     "my_open_invitations",
+    "named_responses",
+    "named_rows",
     "survey_results",
     "visible_templates",
 ]

@@ -10,10 +10,11 @@ waiting in the pending pool are counted (`waiting`) but in no figure until relea
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, F, Window
+from django.db.models import Avg, Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from common import visibility
@@ -29,7 +30,6 @@ from surveys.models import (
 )
 
 FREE_TEXT_LIMIT = 500
-NAMED_RESPONSES_LIMIT = 500
 ROLE_LABELS = {"mentor": "Mentors", "mentee": "Mentees", "attendee": "Attendees", "": "Role not recorded"}
 
 
@@ -89,7 +89,6 @@ class SurveyResults:
     questions: list[QuestionResult]
     numeric_questions: list[Question]
     breakdowns: list[Breakdown]
-    named: list[NamedResponse]
     waiting: int = 0  # anonymous answers in the pending pool, not yet in any figure
 
     @property
@@ -124,7 +123,7 @@ def survey_results(*, survey: Survey) -> SurveyResults:
     numeric = [q for q in questions if q.kind in (QuestionKind.LIKERT, QuestionKind.RATING, QuestionKind.YES_NO)]
     hidden = anonymous and not visibility.can_show_total(respondents)
     results = SurveyResults(
-        survey, invited, respondents, hidden, [QuestionResult(q) for q in questions], numeric, [], [], waiting
+        survey, invited, respondents, hidden, [QuestionResult(q) for q in questions], numeric, [], waiting
     )
     if hidden or not questions:
         return results
@@ -176,8 +175,6 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         _breakdown(survey, numeric, shown_overall, anonymous, "By role", "role", None, ROLE_LABELS),
         _breakdown(survey, numeric, shown_overall, anonymous, "By department", "department_id", "department__name", {}),
     ]
-    if not anonymous:
-        results.named = _named_responses(survey, questions)
     return results
 
 
@@ -284,13 +281,18 @@ def _breakdown(
     return Breakdown(title, groups, len(sizes) - len(groups))
 
 
-def _named_responses(survey: Survey, questions: list[Question]) -> list[NamedResponse]:
-    responses = (
+def named_responses(survey: Survey) -> QuerySet[Response]:
+    """The named survey's responses, ready for `named_rows` (the results page pages through them)."""
+    return (
         Response.objects.filter(survey=survey)
         .select_related("person", "mentorship__mentor", "mentorship__mentee")
         .prefetch_related("answers")
-        .order_by("person__last_name", "person__first_name")[:NAMED_RESPONSES_LIMIT]
+        .order_by("person__last_name", "person__first_name", "pk")
     )
+
+
+def named_rows(responses: Iterable[Response], questions: list[Question]) -> list[NamedResponse]:
+    """One row per response: who, their role and pair, and each question's answer as shown."""
     named = []
     for response in responses:
         by_question = {a.question_id: a for a in response.answers.all()}

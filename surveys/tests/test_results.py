@@ -105,3 +105,41 @@ def test_named_results_show_who_answered_what(client, cycle, coordinator):
     client.force_login(coordinator)
     page = client.get(reverse("surveys:survey-results", args=[survey.pk])).content.decode()
     assert "Ada Lovelace" in page and "Great pairing" in page
+
+
+def _named_survey_with(cycle, n: int):
+    survey = OpenSurveyFactory(cycle=cycle, anonymous=False)
+    grew = QuestionFactory(survey=survey, kind=QuestionKind.LIKERT, text="Grew")
+    for i in range(n):
+        person = PersonFactory(first_name=f"P{i:03d}", last_name="Named" if i else "Zed-Lovelace")
+        invitation = InvitationFactory(survey=survey, person=person)
+        services.response_submit(invitation=invitation, answers={grew.pk: AnswerValue(number=1 + i % 5)})
+    return survey
+
+
+def test_answers_by_person_come_50_a_page_searchable_at_fixed_queries(client, cycle, coordinator, django_assert_max_num_queries):
+    client.force_login(coordinator)
+    small = _named_survey_with(cycle, 5)
+    url = reverse("surveys:survey-results", args=[small.pk])
+    with django_assert_max_num_queries(60) as few:
+        assert client.get(url).status_code == 200
+    big = _named_survey_with(cycle, 120)
+    big_url = reverse("surveys:survey-results", args=[big.pk])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        first = client.get(big_url)
+    assert len(first.context["named"]) == 50 and first.context["listing"].total == 120
+    assert "Showing 1–50 of 120 responses" in first.content.decode()
+    last = client.get(big_url, {"page": "3"})
+    assert len(last.context["named"]) == 20
+    found = client.get(big_url, {"q": "zed-love"})
+    assert [row.name for row in found.context["named"]] == ["P000 Zed-Lovelace"]
+    # Nonsense parameters fall back instead of failing.
+    odd = client.get(big_url, {"page": "-4", "sort": "pk; DROP TABLE x", "q": "\x0b"})
+    assert odd.status_code == 200 and odd.context["named"]  # a page out of range shows the last one
+
+
+def test_an_anonymous_survey_has_no_answers_by_person(client, cycle, coordinator):
+    survey = OpenSurveyFactory(cycle=cycle, anonymous=True)
+    client.force_login(coordinator)
+    page = client.get(reverse("surveys:survey-results", args=[survey.pk]))
+    assert "named" not in page.context and "Answers by person" not in page.content.decode()

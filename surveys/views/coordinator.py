@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import coordinator_required
+from common.listing import Sort, listing
 from programs.selectors.access import coordinated_cycles, coordinated_events, coordinated_programs
 from surveys import selectors, services
 from surveys.exports import ResponsesExport
@@ -272,7 +273,25 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = survey_for_coordinator(request, pk)
     _release_if_closed(survey)
     results = selectors.survey_results(survey=survey)
-    return render(request, "surveys/survey_results.html", {"survey": survey, "results": results})
+    context = {"survey": survey, "results": results}
+    if not survey.anonymous and not results.hidden and results.respondents:
+        # Who answered what, 50 a page, searchable by name: a named survey of a big cycle would
+        # otherwise be one table of thousands of rows.
+        named = listing(
+            request,
+            selectors.named_responses(survey),
+            sorts=NAMED_SORTS,
+            search_fields=("person__first_name", "person__last_name", "person__email"),
+        )
+        context |= {"listing": named, "named": selectors.named_rows(named.items, [r.question for r in results.questions])}
+    return render(request, "surveys/survey_results.html", context)
+
+
+NAMED_SORTS = {
+    "name": Sort("Name", ("person__last_name", "person__first_name", "pk")),
+    "newest": Sort("Newest first", ("-submitted_on", "pk")),
+    "oldest": Sort("Oldest first", ("submitted_on", "pk")),
+}
 
 
 @coordinator_required
