@@ -105,11 +105,13 @@ def test_cycle_detail_runs_the_same_queries_for_3_or_30_pairs(client, world, dja
     url = reverse("programs:cycle-detail", args=[world.cycle.pk])
     client.get(url)  # warm the per-process caches (content types, session) so both counts compare like with like
     _populate(world.cycle, 3)
-    with django_assert_max_num_queries(13):
+    # About one query per panel (funnel, pairs, help, events, circles...); what matters is that
+    # ten times the pairs costs not one more.
+    with django_assert_max_num_queries(15) as few:
         response = client.get(url)
     assert len(response.context["pairs"]) == 3
     _populate(world.cycle, 27)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
     # The overview shows the first ten pairs at risk and help requests, and links to the full lists.
