@@ -450,3 +450,18 @@ def test_the_running_cycle_has_circles_with_sessions_attendance_and_the_demo_log
     for f in figures:  # the rules held: no member reports to a circle mentor
         for m in f.circle.current:
             assert m.person.supervisor_id not in {p.pk for p in f.mentors}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_mails_nobody_and_leaves_nothing_to_send(settings) -> None:
+    """Committed for real (on-commit work runs, tasks in-process): the demo's surveys, circles and
+    the rest ask for mail as they would in use, and nobody gets any."""
+    from django.core import mail
+
+    from notifications.models import Delivery
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    seed()
+    assert mail.outbox == []
+    assert Delivery.objects.exists() and not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
+from django.test.utils import override_settings
 
 from demo.people import LOGINS, login_email
 from demo.services import MIN_PEOPLE, demo_digest, demo_exists, demo_seed
@@ -39,7 +40,11 @@ class Command(BaseCommand):
             raise CommandError(f"--people must be at least {MIN_PEOPLE}.")
         started = time.perf_counter()
         try:
-            summary = demo_seed(seed=options["seed"], people=options["people"], password=options["password"])
+            # The demo's history happened without a mail server: what its services ask to mail
+            # (survey invitations, seats in circles...) is recorded in the ledger as sent, and
+            # nobody gets it, rather than `make run` printing dozens of e-mails to the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                summary = demo_seed(seed=options["seed"], people=options["people"], password=options["password"])
         except IntegrityError as error:
             # Nothing was written (one transaction); say what to do rather than show a traceback.
             raise CommandError(
