@@ -143,6 +143,13 @@ def knowledge(request: HttpRequest) -> HttpResponse:
         "exports": _export_links(request, "knowledge"),
         "skills": listing(request, report.skills if report else [], keep=[*keep, "people_page"]),
         "people": listing(request, report.people if report else [], keep=[*keep, "page"], page_param="people_page"),
+        "chart": {
+            "labels": [d.department for d in report.by_department],
+            "uncovered": [d.uncovered for d in report.by_department],
+            "learners_only": [d.learners_only for d in report.by_department],
+        }
+        if report
+        else {},
     }
     return render(request, "reports/knowledge.html", context)
 

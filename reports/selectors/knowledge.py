@@ -78,6 +78,16 @@ class SkillAtRisk:
 
 
 @dataclass
+class DepartmentRisk:
+    """One department (agency) of the chart: its people at risk and the skills they leave."""
+
+    department: str
+    people: int
+    uncovered: int  # skills one of its people at risk holds that nobody else holds or learns
+    learners_only: int
+
+
+@dataclass
 class KnowledgeReport:
     horizon: date
     min_level: int
@@ -86,6 +96,8 @@ class KnowledgeReport:
     # Skills per status before any status filter: the report's headline figures.
     counts: dict[str, int] = field(default_factory=dict)
     status: str = ""
+    # Per department, most exposed first (before any status filter): the report's chart.
+    by_department: list[DepartmentRisk] = field(default_factory=list)
 
 
 def knowledge_at_risk(
@@ -163,8 +175,30 @@ def knowledge_at_risk(
     )
     people_rows = sorted(people.values(), key=lambda p: (p["eligible_on"], p["name"]))
     counts = {key: sum(1 for s in ordered if s.status == key) for key in SKILL_STATUSES}
+    by_department = _by_department(ordered, people_rows)
     if status in SKILL_STATUSES:
         ordered = [s for s in ordered if s.status == status]
     return KnowledgeReport(
-        horizon=horizon, min_level=min_level, skills=ordered, people=people_rows, counts=counts, status=status
+        horizon=horizon, min_level=min_level, skills=ordered, people=people_rows, counts=counts, status=status,
+        by_department=by_department,
     )
+
+
+def _by_department(skills: list[SkillAtRisk], people: list[dict[str, Any]]) -> list[DepartmentRisk]:
+    """A skill counts for every department one of its holders at risk works in."""
+    rows: dict[str, DepartmentRisk] = {}
+
+    def row(name: str) -> DepartmentRisk:
+        return rows.setdefault(name or "No department", DepartmentRisk(name or "No department", 0, 0, 0))
+
+    for person in people:
+        row(person["department"]).people += 1
+    for skill in skills:
+        if skill.status == "covered":
+            continue
+        for department in {h.department for h in skill.holders}:
+            if skill.status == "uncovered":
+                row(department).uncovered += 1
+            else:
+                row(department).learners_only += 1
+    return sorted(rows.values(), key=lambda r: (-r.uncovered, -r.learners_only, -r.people, r.department))

@@ -93,3 +93,30 @@ def test_the_page_shows_headlines_filters_by_status_and_pages_long_lists(client,
     assert "status=uncovered" in body and "page=2" in body
     second = client.get(url, {"status": "uncovered", "horizon": "24", "page": "2"}).context["skills"]
     assert len(second.items) == 11
+
+
+def test_by_department_counts_each_skill_for_every_department_it_leaves(world, client):
+    from django.urls import reverse
+
+    from profiles.models import Person
+    from profiles.tests.factories import DepartmentFactory, HRAnalystFactory
+
+    # Rita (Records law: uncovered; COBOL: only learned; Budgeting: covered) and Ray (Budgeting)
+    # in two departments; a third person in Rita's department holds a second uncovered skill.
+    water, parks = DepartmentFactory(name="Water"), DepartmentFactory(name="Parks")
+    Person.objects.filter(first_name="Rita").update(department=water)
+    Person.objects.filter(first_name="Ray").update(department=parks)
+    PersonSkillFactory(person=PersonFactory(department=water, retirement_eligible_on=date(2026, 5, 1)),
+                       skill=SkillFactory(name="Valve maps"), level=4)
+    report = knowledge_at_risk(horizon=HORIZON, min_level=3)
+    got = [(d.department, d.people, d.uncovered, d.learners_only) for d in report.by_department]
+    assert got == [("Water", 2, 2, 1), ("Parks", 1, 0, 0)]
+    # The status filter narrows the list of skills, never the chart.
+    assert knowledge_at_risk(horizon=HORIZON, min_level=3, status="covered").by_department == report.by_department
+
+    client.force_login(HRAnalystFactory())
+    response = client.get(reverse("reports:knowledge"), {"horizon": "24"})
+    body = response.content.decode()
+    assert response.context["chart"]["labels"][:2] == ["Water", "Parks"]
+    assert 'id="knowledge-data"' in body and 'id="chart-knowledge"' in body and "js/knowledge.js" in body
+    assert "Knowledge at risk by department" in body
