@@ -47,107 +47,78 @@ def library_skills(user: Any) -> QuerySet[Skill]:
     return Skill.objects.filter(resources__in=visible_resources(user)).distinct().order_by("name")
 
 
-def pair_milestones(pair: Mentorship, *, today: date | None = None) -> list[str]:
-    """Where the pair is, most pressing first. One query (held meetings and the midpoint event)."""
-    today = today or timezone.localdate()
-    cycle = pair.cycle
-    facts = Mentorship.objects.filter(pk=pair.pk).aggregate(
-        held=Count("meetings", filter=Q(meetings__status=Meeting.Status.HELD), distinct=True),
-        midpoint_passed=Count(
-            "cycle__events",
-            filter=Q(cycle__events__kind=Event.Kind.MIDPOINT, cycle__events__starts_at__lte=timezone.now()),
-            distinct=True,
-        ),
-    )
+def _stages(cycle: Any, *, held: int, midpoint_passed: int, today: date) -> list[str]:
+    """The one rule for where a pair or a circle is in its cycle, most pressing first."""
     stages: list[str] = []
     if today >= cycle.ends_on - timedelta(weeks=CLOSING_WEEKS):
         stages.append(Milestone.CLOSING)
-    if facts["midpoint_passed"] or today >= cycle.starts_on + (cycle.ends_on - cycle.starts_on) / 2:
+    if midpoint_passed or today >= cycle.starts_on + (cycle.ends_on - cycle.starts_on) / 2:
         stages.append(Milestone.MIDPOINT)
-    if not facts["held"]:
+    if not held:
         stages.append(Milestone.FIRST_MEETING)
     if today <= cycle.starts_on + timedelta(weeks=2):
         stages.append(Milestone.KICKOFF)
     return stages
 
 
-def pair_guides(pair: Mentorship, role: str | None) -> list[Resource]:
-    """The few guides that fit this pair now: its milestones first, then those on the mentee's
-    goal skills, then the ones for any time. Fixed queries whatever the library's size."""
-    stages = pair_milestones(pair)
-    audiences = [Audience.EVERYONE]
-    if role == "mentor":
-        audiences.append(Audience.MENTORS)
-    elif role == "mentee":
-        audiences.append(Audience.MENTEES)
-    else:  # a coordinator looking at the pair sees what either of them is offered
-        audiences += [Audience.MENTORS, Audience.MENTEES]
-    goal_skills = DevelopmentGoal.objects.filter(person_id=pair.mentee_id).values("skill_id")
-    candidates = (
-        Resource.objects.filter(
-            program_id=pair.cycle.program_id,
-            audience__in=audiences,
-            milestone__in=[*stages, Milestone.ANYTIME],
-        )
-        .exclude(kind=Resource.Kind.RECORDING)
-        .annotate(on_goals=Count("skills", filter=Q(skills__in=goal_skills), distinct=True))
+def _midpoint_passed() -> Count:
+    return Count(
+        "cycle__events",
+        filter=Q(cycle__events__kind=Event.Kind.MIDPOINT, cycle__events__starts_at__lte=timezone.now()),
+        distinct=True,
     )
-    rank = {stage: position for position, stage in enumerate(stages)}
-    ordered = sorted(
-        candidates,
-        key=lambda r: (rank.get(r.milestone, len(stages)), -r.on_goals, r.title.lower(), r.pk),
+
+
+def pair_milestones(pair: Mentorship, *, today: date | None = None) -> list[str]:
+    """Where the pair is, most pressing first. One query (held meetings and the midpoint event)."""
+    facts = Mentorship.objects.filter(pk=pair.pk).aggregate(
+        held=Count("meetings", filter=Q(meetings__status=Meeting.Status.HELD), distinct=True),
+        midpoint_passed=_midpoint_passed(),
     )
-    return ordered[:PAIR_GUIDES_SHOWN]
+    return _stages(pair.cycle, today=today or timezone.localdate(), **facts)
 
 
 def circle_milestones(circle: Circle, *, today: date | None = None) -> list[str]:
-    """Where a mentoring circle is, most pressing first, by the pairs' rule with its sessions for
-    meetings. One query."""
-    today = today or timezone.localdate()
-    cycle = circle.cycle
+    """Where a mentoring circle is: the pairs' rule with its sessions for meetings. One query."""
     facts = Circle.objects.filter(pk=circle.pk).aggregate(
         held=Count("sessions", filter=Q(sessions__status=CircleSession.Status.HELD), distinct=True),
-        midpoint_passed=Count(
-            "cycle__events",
-            filter=Q(cycle__events__kind=Event.Kind.MIDPOINT, cycle__events__starts_at__lte=timezone.now()),
-            distinct=True,
-        ),
+        midpoint_passed=_midpoint_passed(),
     )
-    stages: list[str] = []
-    if today >= cycle.ends_on - timedelta(weeks=CLOSING_WEEKS):
-        stages.append(Milestone.CLOSING)
-    if facts["midpoint_passed"] or today >= cycle.starts_on + (cycle.ends_on - cycle.starts_on) / 2:
-        stages.append(Milestone.MIDPOINT)
-    if not facts["held"]:
-        stages.append(Milestone.FIRST_MEETING)
-    if today <= cycle.starts_on + timedelta(weeks=2):
-        stages.append(Milestone.KICKOFF)
-    return stages
+    return _stages(circle.cycle, today=today or timezone.localdate(), **facts)
 
 
-def circle_guides(circle: Circle, role: str | None) -> list[Resource]:
-    """The few guides that fit a circle now: its milestones first, then those on the circle's
-    skills, then the ones for any time (the pair page's rule). Fixed queries."""
-    stages = circle_milestones(circle)
+def _guides(*, program_id: int, stages: list[str], role: str | None, skills: QuerySet) -> list[Resource]:
+    """The few guides that fit now: the milestones first, then those on `skills`, then the ones
+    for any time. Fixed queries whatever the library's size."""
     audiences = [Audience.EVERYONE]
     if role == "mentor":
         audiences.append(Audience.MENTORS)
     elif role == "mentee":
         audiences.append(Audience.MENTEES)
-    else:
+    else:  # a coordinator sees what either side is offered
         audiences += [Audience.MENTORS, Audience.MENTEES]
     candidates = (
-        Resource.objects.filter(
-            program_id=circle.cycle.program_id, audience__in=audiences, milestone__in=[*stages, Milestone.ANYTIME]
-        )
+        Resource.objects.filter(program_id=program_id, audience__in=audiences, milestone__in=[*stages, Milestone.ANYTIME])
         .exclude(kind=Resource.Kind.RECORDING)
-        .annotate(on_goals=Count("skills", filter=Q(skills__in=circle.skills.values("pk")), distinct=True))
+        .annotate(on_goals=Count("skills", filter=Q(skills__in=skills), distinct=True))
     )
     rank = {stage: position for position, stage in enumerate(stages)}
-    ordered = sorted(
-        candidates, key=lambda r: (rank.get(r.milestone, len(stages)), -r.on_goals, r.title.lower(), r.pk)
-    )
+    ordered = sorted(candidates, key=lambda r: (rank.get(r.milestone, len(stages)), -r.on_goals, r.title.lower(), r.pk))
     return ordered[:PAIR_GUIDES_SHOWN]
+
+
+def pair_guides(pair: Mentorship, role: str | None) -> list[Resource]:
+    """Guides for the pair's milestones, those on the mentee's goal skills first."""
+    goal_skills = DevelopmentGoal.objects.filter(person_id=pair.mentee_id).values("skill_id")
+    return _guides(program_id=pair.cycle.program_id, stages=pair_milestones(pair), role=role, skills=goal_skills)
+
+
+def circle_guides(circle: Circle, role: str | None) -> list[Resource]:
+    """Guides for the circle's milestones, those on the circle's skills first."""
+    return _guides(
+        program_id=circle.cycle.program_id, stages=circle_milestones(circle), role=role,
+        skills=circle.skills.values("pk"),
+    )
 
 
 def event_recordings(event: Event) -> list[Resource]:
